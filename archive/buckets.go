@@ -1,0 +1,57 @@
+package archive
+
+// Bucket names. Every bucket of the archive is named here and nowhere else.
+//
+// Keys that are scanned in order are fixed-width big-endian integers: 8-byte
+// sequence numbers (snapshots, bodies, records) optionally followed by a
+// 4-byte version number or an 8-byte snapshot id. Keys that are only looked
+// up (URLs, body hashes, record ids) are the natural key.
+var (
+	// bucketMeta holds the schema version and the archive's counters.
+	bucketMeta = []byte("meta")
+	// bucketSnapshots: snapshot id (8) → snapshot (see encodeSnapshot).
+	bucketSnapshots = []byte("snapshots")
+	// bucketBodies: body id (8) → compressed body (see encodeBody).
+	bucketBodies = []byte("bodies")
+	// bucketBodyHashes: SHA-256 of the raw body (32) → body id (8) + first
+	// snapshot id with that body (8).
+	bucketBodyHashes = []byte("bodyhashes")
+	// bucketLatest: normalised URL → id (8) of the latest snapshot of that
+	// URL that carried a body (what Validators and 304 revisits refer to).
+	bucketLatest = []byte("latest")
+	// bucketRecords: record sequence (8) → record (see encodeRecord).
+	bucketRecords = []byte("records")
+	// bucketRecordIDs: record id (16 hex digits) → record sequence (8).
+	bucketRecordIDs = []byte("recordids")
+	// bucketAliases: normalised URL → record sequence (8).
+	bucketAliases = []byte("aliases")
+	// bucketVersions: record sequence (8) + version (4) → version.
+	bucketVersions = []byte("versions")
+	// bucketRefs: record sequence (8) + snapshot id (8) → snapshot ref.
+	bucketRefs = []byte("refs")
+	// bucketSites: host → site profile header (pages counted).
+	bucketSites = []byte("sites")
+	// bucketSiteBlocks: host + 0x00 + block fingerprint (8) → pages count.
+	bucketSiteBlocks = []byte("siteblocks")
+	// bucketDicts: dictionary id (4) → compression dictionary.
+	bucketDicts = []byte("dicts")
+	// bucketHostDicts: host → dictionary id (4) used for that host's bodies.
+	bucketHostDicts = []byte("hostdicts")
+)
+
+// allBuckets lists the buckets Open creates in a new archive.
+var allBuckets = [][]byte{
+	bucketMeta, bucketSnapshots, bucketBodies, bucketBodyHashes, bucketLatest,
+	bucketRecords, bucketRecordIDs, bucketAliases, bucketVersions, bucketRefs,
+	bucketSites, bucketSiteBlocks, bucketDicts, bucketHostDicts,
+}
+
+// Keys of bucketMeta.
+var (
+	metaSchema   = []byte("schema")
+	metaCounters = []byte("counters")
+)
+
+// SchemaVersion is the layout version of the archive file this package
+// writes. Open refuses files with another version (ErrSchema).
+const SchemaVersion = 1

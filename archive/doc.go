@@ -1,0 +1,64 @@
+// Package archive is newsarchive's store: one bbolt file that keeps every
+// fetch as a snapshot and one deduplicated, versioned record per article.
+// It is the only package that imports go.etcd.io/bbolt.
+//
+// # How it fits the pipeline
+//
+// The crawler hands each fetched newsarchive.Page to Store.Put. Put stores
+// the page as a snapshot, asks Options.Extract (the extractor, wired in by
+// cmd: this package imports neither crawler nor extract) for the article,
+// and files the article under its record. Export writes the records as
+// JSONL; Validators gives the crawler the ETag and Last-Modified for a
+// conditional GET.
+//
+// # Model
+//
+// Snapshots are the evidence: URL, fetch time, status, headers and raw
+// body, never rewritten by the pipeline. Bodies are compressed with zstd
+// and content-addressed by SHA-256: a byte-identical body is stored once,
+// and the later fetch is a revisit that points at it. Each host gets a
+// compression dictionary made of its first page, so the markup its pages
+// share is not paid for again.
+//
+// Records are keyed by canonical URL (Article.URL, normalised by
+// internal/urlnorm); every URL an article was fetched under becomes an
+// alias that leads to the same record. A fetch whose ContentHash equals the
+// record's adds a snapshot ref and nothing else; a changed ContentHash adds a
+// version, and old versions stay readable. Pages the extractor says are not
+// articles (IsArticle false) are kept as snapshots but make no record, so an
+// export holds articles only.
+//
+// Site knowledge: per host, how many pages were counted and on how many of
+// them each text-block fingerprint appeared. Put passes it to the extractor
+// as Page.SiteBlocks / Page.SitePages, so blocks that repeat across a site
+// (sidebars, teasers) can be told from the article.
+//
+// # Transactions
+//
+// One write transaction per Put: snapshot, body, record, version, aliases,
+// refs, site counts and the running totals commit together or not at all,
+// so a process killed at any moment leaves a consistent file. Extraction
+// and compression run before the transaction. Concurrent Puts share their
+// commits through bbolt's Batch. Export reads in short transactions of a
+// few hundred records, so it streams in constant memory and does not hold
+// back a writer in the same process.
+//
+// # Caveats
+//
+//   - bbolt allows one process to hold the file: a second Open waits up to
+//     Options.Timeout and then fails with ErrLocked, even a read-only one
+//     while a writer holds it. To export during a crawl, export from the
+//     crawling process (same Store) or wait for the crawl to end.
+//   - Page.SiteBlocks given to the extractor lists only fingerprints seen on
+//     at least two pages of the host, and the map is shared between calls:
+//     the extractor must not modify it.
+//   - A page counts into its host's site knowledge once: when it makes a new
+//     record, or for a non-article, on the first fetch of its URL.
+//   - A record's identity is decided at its first fetch; a later fetch whose
+//     canonical URL differs but whose fetch URL is an alias on the same site
+//     joins the existing record.
+//   - With NoSync set, a power failure may lose the last commits (never
+//     consistency); a killed process loses nothing.
+//   - Corruption is reported (ErrCorrupt), never repaired: restore the file
+//     from a backup.
+package archive

@@ -1,0 +1,529 @@
+package archive
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+)
+
+// This file holds every encoding of a bbolt key or value. Each value starts
+// with a one-byte format version so the layout can evolve; decoders reject
+// versions they do not know with ErrCorrupt.
+
+const (
+	snapshotFormat = 1
+	recordFormat   = 1
+	refFormat      = 1
+	versionFormat  = 1
+	bodyFormat     = 1
+	countersFormat = 1
+	siteFormat     = 1
+)
+
+// Body codecs.
+const (
+	codecRaw      = 0 // stored as is (empty or incompressible bodies)
+	codecZstd     = 1 // zstd frame, no dictionary
+	codecZstdDict = 2 // zstd frame against dictionary dictID
+)
+
+// u64key is the 8-byte big-endian key of a sequence number.
+func u64key(n uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], n)
+	return b[:]
+}
+
+// keyU64 reads an 8-byte big-endian key.
+func keyU64(b []byte) uint64 {
+	if len(b) < 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+// versionKey is the key of one version of a record.
+func versionKey(rec uint64, version int) []byte {
+	b := make([]byte, 12)
+	binary.BigEndian.PutUint64(b, rec)
+	binary.BigEndian.PutUint32(b[8:], uint32(version))
+	return b
+}
+
+// refKey is the key of one snapshot ref of a record.
+func refKey(rec, snap uint64) []byte {
+	b := make([]byte, 16)
+	binary.BigEndian.PutUint64(b, rec)
+	binary.BigEndian.PutUint64(b[8:], snap)
+	return b
+}
+
+// siteBlockKey is the key of one block fingerprint of a host.
+func siteBlockKey(host string, fp uint64) []byte {
+	b := make([]byte, 0, len(host)+9)
+	b = append(b, host...)
+	b = append(b, 0)
+	return binary.BigEndian.AppendUint64(b, fp)
+}
+
+// siteBlockPrefix is the prefix of all block keys of a host.
+func siteBlockPrefix(host string) []byte {
+	return append([]byte(host), 0)
+}
+
+// enc appends fields to a byte slice.
+type enc struct{ b []byte }
+
+func (e *enc) byte(v byte)      { e.b = append(e.b, v) }
+func (e *enc) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *enc) varint(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+func (e *enc) bytes(v []byte)   { e.uvarint(uint64(len(v))); e.b = append(e.b, v...) }
+func (e *enc) str(v string)     { e.uvarint(uint64(len(v))); e.b = append(e.b, v...) }
+func (e *enc) time(t time.Time) {
+	if t.IsZero() {
+		e.varint(0)
+		return
+	}
+	e.varint(t.UnixNano())
+}
+func (e *enc) strs(v []string) {
+	e.uvarint(uint64(len(v)))
+	for _, s := range v {
+		e.str(s)
+	}
+}
+
+// dec reads fields written by enc; the first error sticks.
+type dec struct {
+	b   []byte
+	err error
+}
+
+func (d *dec) fail() {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: truncated value", ErrCorrupt)
+	}
+	d.b = nil
+}
+
+func (d *dec) byte() byte {
+	if len(d.b) < 1 {
+		d.fail()
+		return 0
+	}
+	v := d.b[0]
+	d.b = d.b[1:]
+	return v
+}
+
+func (d *dec) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *dec) varint() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+// bytes returns a copy, so values stay valid after the transaction.
+func (d *dec) bytes() []byte {
+	n := d.uvarint()
+	if uint64(len(d.b)) < n {
+		d.fail()
+		return nil
+	}
+	v := append([]byte(nil), d.b[:n]...)
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *dec) str() string {
+	n := d.uvarint()
+	if uint64(len(d.b)) < n {
+		d.fail()
+		return ""
+	}
+	v := string(d.b[:n])
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *dec) time() time.Time {
+	n := d.varint()
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+func (d *dec) strs() []string {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return nil
+	}
+	if n == 0 {
+		return nil
+	}
+	v := make([]string, 0, n)
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		v = append(v, d.str())
+	}
+	return v
+}
+
+func (d *dec) format(want byte, what string) {
+	if got := d.byte(); d.err == nil && got != want {
+		d.err = fmt.Errorf("%w: %s format %d, want %d", ErrCorrupt, what, got, want)
+	}
+}
+
+// snapshot is one stored fetch.
+type snapshot struct {
+	URL          string // normalised URL the body came from
+	RequestedURL string // URL asked for before redirects, or empty
+	FetchedAt    time.Time
+	Status       int
+	Header       http.Header
+	BodyID       uint64   // 0: no body
+	BodyHash     [32]byte // SHA-256 of the raw body (zero when no body)
+	RawLen       int      // raw body length
+	RevisitOf    uint64   // earlier snapshot with the same body, or 0
+	Record       uint64   // record sequence it belongs to, or 0
+	Version      int      // record version it gave or confirmed, or 0
+	ContentHash  string   // the article's content hash, or empty
+	Extracted    bool     // the extractor ran on this body (or on an identical one)
+	IsArticle    bool     // the extractor said it is an article
+	ExtractErr   string   // why extraction failed, or empty
+}
+
+func encodeSnapshot(s *snapshot) []byte {
+	e := enc{b: make([]byte, 0, 256)}
+	e.byte(snapshotFormat)
+	e.str(s.URL)
+	e.str(s.RequestedURL)
+	e.time(s.FetchedAt)
+	e.uvarint(uint64(s.Status))
+	keys := make([]string, 0, len(s.Header))
+	for k := range s.Header {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	e.uvarint(uint64(len(keys)))
+	for _, k := range keys {
+		e.str(k)
+		e.strs(s.Header[k])
+	}
+	e.uvarint(s.BodyID)
+	e.b = append(e.b, s.BodyHash[:]...)
+	e.uvarint(uint64(s.RawLen))
+	e.uvarint(s.RevisitOf)
+	e.uvarint(s.Record)
+	e.uvarint(uint64(s.Version))
+	e.str(s.ContentHash)
+	var flags byte
+	if s.Extracted {
+		flags |= 1
+	}
+	if s.IsArticle {
+		flags |= 2
+	}
+	e.byte(flags)
+	e.str(s.ExtractErr)
+	return e.b
+}
+
+func decodeSnapshot(b []byte) (*snapshot, error) {
+	d := dec{b: b}
+	d.format(snapshotFormat, "snapshot")
+	s := &snapshot{}
+	s.URL = d.str()
+	s.RequestedURL = d.str()
+	s.FetchedAt = d.time()
+	s.Status = int(d.uvarint())
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+	}
+	if d.err == nil && n > 0 {
+		s.Header = make(http.Header, n)
+		for i := uint64(0); i < n && d.err == nil; i++ {
+			k := d.str()
+			s.Header[k] = d.strs()
+		}
+	}
+	s.BodyID = d.uvarint()
+	if len(d.b) < 32 {
+		d.fail()
+	} else {
+		copy(s.BodyHash[:], d.b[:32])
+		d.b = d.b[32:]
+	}
+	s.RawLen = int(d.uvarint())
+	s.RevisitOf = d.uvarint()
+	s.Record = d.uvarint()
+	s.Version = int(d.uvarint())
+	s.ContentHash = d.str()
+	flags := d.byte()
+	s.Extracted = flags&1 != 0
+	s.IsArticle = flags&2 != 0
+	s.ExtractErr = d.str()
+	if d.err != nil {
+		return nil, d.err
+	}
+	return s, nil
+}
+
+// record is the head of one article record; its versions and snapshot refs
+// live in their own buckets.
+type record struct {
+	ID          string
+	URL         string // canonical URL
+	Site        string
+	FirstSeen   time.Time
+	LastSeen    time.Time
+	Versions    int    // number of versions, the latest is Versions
+	ContentHash string // content hash of the latest version
+	Aliases     []string
+}
+
+func encodeRecord(r *record) []byte {
+	e := enc{b: make([]byte, 0, 128)}
+	e.byte(recordFormat)
+	e.str(r.ID)
+	e.str(r.URL)
+	e.str(r.Site)
+	e.time(r.FirstSeen)
+	e.time(r.LastSeen)
+	e.uvarint(uint64(r.Versions))
+	e.str(r.ContentHash)
+	e.strs(r.Aliases)
+	return e.b
+}
+
+func decodeRecord(b []byte) (*record, error) {
+	d := dec{b: b}
+	d.format(recordFormat, "record")
+	r := &record{}
+	r.ID = d.str()
+	r.URL = d.str()
+	r.Site = d.str()
+	r.FirstSeen = d.time()
+	r.LastSeen = d.time()
+	r.Versions = int(d.uvarint())
+	r.ContentHash = d.str()
+	r.Aliases = d.strs()
+	if d.err != nil {
+		return nil, d.err
+	}
+	return r, nil
+}
+
+// ref is one snapshot of a record, as export lists it.
+type ref struct {
+	URL         string
+	FetchedAt   time.Time
+	Status      int
+	ContentHash string
+	Version     int
+}
+
+func encodeRef(r *ref) []byte {
+	e := enc{b: make([]byte, 0, 96)}
+	e.byte(refFormat)
+	e.str(r.URL)
+	e.time(r.FetchedAt)
+	e.uvarint(uint64(r.Status))
+	e.str(r.ContentHash)
+	e.uvarint(uint64(r.Version))
+	return e.b
+}
+
+func decodeRef(b []byte) (*ref, error) {
+	d := dec{b: b}
+	d.format(refFormat, "snapshot ref")
+	r := &ref{}
+	r.URL = d.str()
+	r.FetchedAt = d.time()
+	r.Status = int(d.uvarint())
+	r.ContentHash = d.str()
+	r.Version = int(d.uvarint())
+	if d.err != nil {
+		return nil, d.err
+	}
+	return r, nil
+}
+
+// version is one stored version of a record: the article as extracted
+// (JSON, as newsarchive.Article.MarshalJSON writes it, archive fields unset).
+type version struct {
+	ValidFrom time.Time // fetch time of the snapshot that first showed it
+	Snapshot  uint64    // that snapshot
+	Article   []byte    // JSON
+}
+
+func encodeVersion(v *version) []byte {
+	e := enc{b: make([]byte, 0, len(v.Article)+24)}
+	e.byte(versionFormat)
+	e.time(v.ValidFrom)
+	e.uvarint(v.Snapshot)
+	e.bytes(v.Article)
+	return e.b
+}
+
+func decodeVersion(b []byte) (*version, error) {
+	d := dec{b: b}
+	d.format(versionFormat, "version")
+	v := &version{}
+	v.ValidFrom = d.time()
+	v.Snapshot = d.uvarint()
+	v.Article = d.bytes()
+	if d.err != nil {
+		return nil, d.err
+	}
+	return v, nil
+}
+
+// body is one distinct raw body, compressed.
+type body struct {
+	Codec  byte
+	DictID uint32
+	RawLen int
+	Data   []byte
+}
+
+func encodeBody(b *body) []byte {
+	e := enc{b: make([]byte, 0, len(b.Data)+16)}
+	e.byte(bodyFormat)
+	e.byte(b.Codec)
+	e.uvarint(uint64(b.DictID))
+	e.uvarint(uint64(b.RawLen))
+	e.b = append(e.b, b.Data...)
+	return e.b
+}
+
+// decodeBody decodes without copying Data: use it inside the transaction.
+func decodeBody(v []byte) (*body, error) {
+	d := dec{b: v}
+	d.format(bodyFormat, "body")
+	b := &body{}
+	b.Codec = d.byte()
+	b.DictID = uint32(d.uvarint())
+	b.RawLen = int(d.uvarint())
+	if d.err != nil {
+		return nil, d.err
+	}
+	b.Data = d.b
+	return b, nil
+}
+
+// bodyHashValue is the value of bucketBodyHashes.
+func bodyHashValue(bodyID, firstSnap uint64) []byte {
+	b := make([]byte, 16)
+	binary.BigEndian.PutUint64(b, bodyID)
+	binary.BigEndian.PutUint64(b[8:], firstSnap)
+	return b
+}
+
+func decodeBodyHashValue(v []byte) (bodyID, firstSnap uint64, err error) {
+	if len(v) != 16 {
+		return 0, 0, fmt.Errorf("%w: body hash value of %d bytes", ErrCorrupt, len(v))
+	}
+	return binary.BigEndian.Uint64(v), binary.BigEndian.Uint64(v[8:]), nil
+}
+
+// counters are the archive's running totals, kept in bucketMeta so Stats
+// does not scan.
+type counters struct {
+	Snapshots   uint64
+	Revisits    uint64 // snapshots whose body was already stored (incl. 304s)
+	RawBytes    uint64 // raw body bytes of all snapshots
+	BodyBytes   uint64 // raw bytes of the distinct bodies
+	StoredBytes uint64 // compressed bytes of the distinct bodies
+	Bodies      uint64
+	Records     uint64
+	Versions    uint64
+	Aliases     uint64
+	NotArticles uint64 // snapshots extracted as not an article
+}
+
+func encodeCounters(c *counters) []byte {
+	e := enc{b: make([]byte, 0, 64)}
+	e.byte(countersFormat)
+	for _, v := range []uint64{c.Snapshots, c.Revisits, c.RawBytes, c.BodyBytes, c.StoredBytes,
+		c.Bodies, c.Records, c.Versions, c.Aliases, c.NotArticles} {
+		e.uvarint(v)
+	}
+	return e.b
+}
+
+func decodeCounters(b []byte) (*counters, error) {
+	c := &counters{}
+	if b == nil {
+		return c, nil
+	}
+	d := dec{b: b}
+	d.format(countersFormat, "counters")
+	for _, p := range []*uint64{&c.Snapshots, &c.Revisits, &c.RawBytes, &c.BodyBytes, &c.StoredBytes,
+		&c.Bodies, &c.Records, &c.Versions, &c.Aliases, &c.NotArticles} {
+		*p = d.uvarint()
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return c, nil
+}
+
+// site is the head of a host's profile.
+type site struct {
+	Pages int // pages counted into the host's block counts
+}
+
+func encodeSite(s *site) []byte {
+	e := enc{}
+	e.byte(siteFormat)
+	e.uvarint(uint64(s.Pages))
+	return e.b
+}
+
+func decodeSite(b []byte) (*site, error) {
+	d := dec{b: b}
+	d.format(siteFormat, "site")
+	s := &site{Pages: int(d.uvarint())}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return s, nil
+}
+
+// encodeCount / decodeCount are the values of bucketSiteBlocks.
+func encodeCount(n int) []byte { return binary.AppendUvarint(nil, uint64(n)) }
+
+func decodeCount(b []byte) int {
+	v, n := binary.Uvarint(b)
+	if n <= 0 {
+		return 0
+	}
+	return int(v)
+}
+
+// keyU32 reads a 4-byte big-endian key part.
+func keyU32(b []byte) uint32 {
+	if len(b) < 4 {
+		return 0
+	}
+	return binary.BigEndian.Uint32(b)
+}

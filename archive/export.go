@@ -1,0 +1,228 @@
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newsarchive/newsarchive"
+	"github.com/newsarchive/newsarchive/internal/urlnorm"
+	bolt "go.etcd.io/bbolt"
+)
+
+// ExportOptions filter Export. The zero value exports every record as it
+// stands now.
+type ExportOptions struct {
+	// Since keeps records seen (LastSeen) at or after Since. Zero keeps all.
+	Since time.Time
+	// Site keeps records of one host ("www." and letter case ignored).
+	// Empty keeps all.
+	Site string
+	// AsOf exports each record as it stood at AsOf: the version current
+	// then, the snapshots fetched until then, LastSeen then; records first
+	// seen after AsOf are left out. Zero exports the latest state.
+	AsOf time.Time
+}
+
+// exportChunk is how many records one read transaction of Export covers:
+// short transactions keep writers (whose file may need to grow) moving.
+const exportChunk = 512
+
+// Export writes one JSON record per line (newsarchive.Article's JSON with
+// the archive fields urls, version, firstSeen, lastSeen and snapshots) in
+// the order the records were made, and returns how many it wrote. It
+// streams: memory does not grow with the archive, and it reads in short
+// transactions, so it runs while another goroutine of this process Puts.
+// The records are the ones filed as articles: pages the extractor said are
+// not articles have snapshots, not records.
+func (s *Store) Export(ctx context.Context, w io.Writer, opts ExportOptions) (int, error) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	site := strings.TrimPrefix(strings.ToLower(opts.Site), "www.")
+	n := 0
+	err := s.eachRecord(ctx, func(tx *bolt.Tx, seq uint64, rec *record, buf *bytes.Buffer) error {
+		if site != "" && strings.TrimPrefix(strings.ToLower(rec.Site), "www.") != site &&
+			urlnorm.Host(rec.URL) != site {
+			return nil
+		}
+		if opts.AsOf.IsZero() && !opts.Since.IsZero() && rec.LastSeen.Before(opts.Since) {
+			return nil
+		}
+		a, err := s.buildArticle(tx, seq, rec, 0, opts.AsOf)
+		if err != nil || a == nil {
+			return err
+		}
+		if !opts.Since.IsZero() && a.LastSeen.Before(opts.Since) {
+			return nil
+		}
+		js, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		buf.Write(js)
+		buf.WriteByte('\n')
+		n++
+		return nil
+	}, func(buf []byte) error {
+		_, err := bw.Write(buf)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("archive: export: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return n, fmt.Errorf("archive: export: %w", err)
+	}
+	return n, nil
+}
+
+// eachRecord calls fn for every record in order, exportChunk records per
+// read transaction; what fn writes to buf is handed to flush after the
+// transaction ended.
+func (s *Store) eachRecord(ctx context.Context, fn func(tx *bolt.Tx, seq uint64, rec *record, buf *bytes.Buffer) error,
+	flush func([]byte) error) error {
+	var after uint64
+	var buf bytes.Buffer
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		buf.Reset()
+		done := true
+		err := s.view(func(tx *bolt.Tx) error {
+			cur := tx.Bucket(bucketRecords).Cursor()
+			k, v := cur.Seek(u64key(after + 1))
+			for i := 0; k != nil; k, v = cur.Next() {
+				if i == exportChunk {
+					done = false
+					return nil
+				}
+				i++
+				seq := keyU64(k)
+				after = seq
+				rec, err := decodeRecord(v)
+				if err != nil {
+					return fmt.Errorf("record %d: %w", seq, err)
+				}
+				if err := fn(tx, seq, rec, &buf); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if buf.Len() > 0 {
+			if err := flush(buf.Bytes()); err != nil {
+				return err
+			}
+		}
+		if done {
+			return nil
+		}
+	}
+}
+
+// buildArticle returns a record as export writes it: version want (0: the
+// latest, or the one current at asOf when asOf is set) with the archive
+// fields filled. It returns nil when the record did not exist at asOf.
+func (s *Store) buildArticle(tx *bolt.Tx, seq uint64, rec *record, want int, asOf time.Time) (*newsarchive.Article, error) {
+	vb := tx.Bucket(bucketVersions)
+	var ver *version
+	switch {
+	case want > 0:
+		if want > rec.Versions {
+			return nil, fmt.Errorf("record %s version %d: %w", rec.ID, want, ErrNotFound)
+		}
+	case asOf.IsZero():
+		want = rec.Versions
+	default:
+		if rec.FirstSeen.After(asOf) {
+			return nil, nil
+		}
+		prefix := u64key(seq)
+		cur := vb.Cursor()
+		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+			cand, err := decodeVersion(v)
+			if err != nil {
+				return nil, err
+			}
+			if !cand.ValidFrom.After(asOf) {
+				ver, want = cand, int(keyU32(k[8:]))
+			}
+		}
+		if ver == nil {
+			return nil, nil
+		}
+	}
+	if ver == nil {
+		v := vb.Get(versionKey(seq, want))
+		if v == nil {
+			return nil, fmt.Errorf("%w: record %s version %d missing", ErrCorrupt, rec.ID, want)
+		}
+		var err error
+		if ver, err = decodeVersion(v); err != nil {
+			return nil, err
+		}
+	}
+	a := &newsarchive.Article{}
+	if err := json.Unmarshal(ver.Article, a); err != nil {
+		return nil, fmt.Errorf("%w: record %s version %d: %v", ErrCorrupt, rec.ID, want, err)
+	}
+	a.ID, a.URL = rec.ID, rec.URL
+	if a.Site == "" {
+		a.Site = rec.Site
+	}
+	a.URLs = append([]string(nil), rec.Aliases...)
+	a.Version = want
+	a.FirstSeen, a.LastSeen = rec.FirstSeen, rec.LastSeen
+	if !asOf.IsZero() {
+		a.LastSeen = time.Time{}
+	}
+	prefix := u64key(seq)
+	cur := tx.Bucket(bucketRefs).Cursor()
+	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+		r, err := decodeRef(v)
+		if err != nil {
+			return nil, err
+		}
+		if !asOf.IsZero() {
+			if r.FetchedAt.After(asOf) {
+				continue
+			}
+			if r.FetchedAt.After(a.LastSeen) {
+				a.LastSeen = r.FetchedAt
+			}
+		}
+		a.Snapshots = append(a.Snapshots, newsarchive.SnapshotRef{
+			ID: strconv.FormatUint(keyU64(k[8:]), 10), URL: r.URL, FetchedAt: r.FetchedAt,
+			Status: r.Status, ContentHash: r.ContentHash,
+		})
+	}
+	return a, nil
+}
+
+// Validators returns the ETag and Last-Modified of the latest stored
+// response for url (normalised), for a conditional GET; empty strings when
+// the URL was never fetched or the server sent none.
+func (s *Store) Validators(url string) (etag, lastModified string) {
+	_ = s.view(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketLatest).Get([]byte(normURL(url)))
+		if v == nil {
+			return nil
+		}
+		snap, err := getSnapshot(tx, keyU64(v))
+		if err != nil {
+			return err
+		}
+		etag, lastModified = snap.Header.Get("Etag"), snap.Header.Get("Last-Modified")
+		return nil
+	})
+	return etag, lastModified
+}

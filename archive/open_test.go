@@ -1,0 +1,103 @@
+package archive_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/newsarchive/newsarchive/archive"
+	bolt "go.etcd.io/bbolt"
+)
+
+func TestOpenErrors(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.db")
+	os.WriteFile(garbage, []byte(strings.Repeat("not a database ", 2000)), 0o644)
+	tiny := filepath.Join(dir, "tiny.db")
+	os.WriteFile(tiny, []byte("x"), 0o644)
+	foreign := filepath.Join(dir, "foreign.db")
+	db, err := bolt.Open(foreign, 0o644, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("other")); return err })
+	db.Close()
+
+	// A real archive, then truncated to half its size.
+	truncated := filepath.Join(dir, "truncated.db")
+	s := MustOpenPath(t, truncated, &fakeExtractor{})
+	for i := range 200 {
+		MustPut(t, s, page("https://news.example/"+strings.Repeat("x", i), day, "d", "", "H", strings.Repeat("text ", 2000+i)))
+	}
+	s.Close()
+	st, _ := os.Stat(truncated)
+	if err := os.Truncate(truncated, st.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name string
+		path string
+		opts func(*archive.Options)
+		want error
+	}{
+		{"garbage", garbage, nil, archive.ErrCorrupt},
+		{"one byte", tiny, nil, archive.ErrCorrupt},
+		{"truncated", truncated, nil, archive.ErrCorrupt},
+		{"other bbolt file", foreign, nil, archive.ErrSchema},
+		{"read-only missing file", filepath.Join(dir, "missing.db"), func(o *archive.Options) { o.ReadOnly = true }, os.ErrNotExist},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := archive.DefaultOptions()
+			if tt.opts != nil {
+				tt.opts(&opts)
+			}
+			s, err := archive.Open(tt.path, opts)
+			if err == nil {
+				s.Close()
+				t.Fatal("opened")
+			}
+			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.path) {
+				t.Errorf("error %q, want %v naming the file", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestOpenLocked(t *testing.T) {
+	_, path := MustOpen(t, nil)
+	// flock locks belong to the open file, so a second Open in the same
+	// process meets the lock like another process would.
+	opts := archive.DefaultOptions()
+	opts.Timeout = 50 * 1e6
+	s, err := archive.Open(path, opts)
+	if err == nil {
+		s.Close()
+		t.Fatal("second open succeeded")
+	}
+	if !errors.Is(err, archive.ErrLocked) || !strings.Contains(err.Error(), path) {
+		t.Errorf("error %q, want ErrLocked naming %s", err, path)
+	}
+}
+
+func TestReadOnly(t *testing.T) {
+	s, path := MustOpen(t, &fakeExtractor{})
+	MustPut(t, s, page("https://news.example/1", day, "d", "", "H", "p"))
+	s.Close()
+	opts := archive.DefaultOptions()
+	opts.ReadOnly = true
+	ro, err := archive.Open(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if _, err := ro.Put(t.Context(), page("https://news.example/2", day, "d", "", "H", "p")); !errors.Is(err, archive.ErrReadOnly) {
+		t.Errorf("put on read-only: %v", err)
+	}
+	if st, err := ro.Stats(t.Context()); err != nil || st.Records != 1 {
+		t.Errorf("stats %+v %v", st, err)
+	}
+}

@@ -1,0 +1,521 @@
+package archive
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/newsarchive/newsarchive"
+	"github.com/newsarchive/newsarchive/internal/urlnorm"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Outcome says what a Put did to the records.
+type Outcome int
+
+// Outcomes of Put.
+const (
+	// NewRecord: the page is an article not seen before; version 1 made.
+	NewRecord Outcome = iota + 1
+	// NewVersion: the article was known and its content changed.
+	NewVersion
+	// Unchanged: the article was known, its content hash is the same (a
+	// new snapshot, no new version), whatever the header date or teasers.
+	Unchanged
+	// Revisit: the body is byte-identical to a stored one, or the server
+	// answered 304 Not Modified. The stored body is referenced, nothing is
+	// re-extracted; a record the earlier body belonged to gets the
+	// snapshot.
+	Revisit
+	// NotArticle: the snapshot is stored but makes no record: the
+	// extractor said it is not an article, failed (PutResult.ExtractErr),
+	// the status is not 2xx, or no extractor is set.
+	NotArticle
+)
+
+// String returns the outcome's name as logs and reports print it.
+func (o Outcome) String() string {
+	switch o {
+	case NewRecord:
+		return "new-record"
+	case NewVersion:
+		return "new-version"
+	case Unchanged:
+		return "unchanged"
+	case Revisit:
+		return "revisit"
+	case NotArticle:
+		return "not-article"
+	}
+	return "outcome(" + strconv.Itoa(int(o)) + ")"
+}
+
+// PutResult says what Put stored.
+type PutResult struct {
+	SnapshotID string  // id of the new snapshot
+	RecordID   string  // id of the record the snapshot belongs to, or empty
+	Version    int     // the record's version this snapshot shows, or 0
+	Outcome    Outcome // what happened to the records
+	// BodyBytes is how many bytes of body storage the page cost: 0 for a
+	// revisit, else the compressed size.
+	BodyBytes int
+	// ExtractErr is why the extractor gave no article, when it failed.
+	// The snapshot is stored all the same.
+	ExtractErr error
+}
+
+// normURL returns the normal form of a URL, or the URL as given when it
+// does not normalise (the snapshot is kept all the same).
+func normURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	n, err := urlnorm.Normalize(raw)
+	if err != nil {
+		return raw
+	}
+	return n
+}
+
+// extractable reports whether a page with this status is worth extracting.
+func extractable(status int) bool { return status == 0 || (status >= 200 && status < 300) }
+
+// Put stores one fetch. In one write transaction it stores the snapshot
+// (the body compressed and shared with identical earlier bodies), merges
+// the record the extractor made of it (by canonical URL, with aliases for
+// every URL), and updates the host's site knowledge: all or nothing.
+//
+// A page with Status 304 (and no body) is a revisit of the latest snapshot
+// of its URL. A body identical to a stored one is a revisit too, and is not
+// extracted again. Extraction runs outside the transaction, so concurrent
+// Puts extract in parallel and share their commits.
+func (s *Store) Put(ctx context.Context, p *newsarchive.Page) (PutResult, error) {
+	if p == nil || p.URL == "" {
+		return PutResult{}, fmt.Errorf("archive: put: %w: no URL", ErrInvalidPage)
+	}
+	if err := ctx.Err(); err != nil {
+		return PutResult{}, err
+	}
+	if s.opts.ReadOnly {
+		return PutResult{}, fmt.Errorf("archive: put %s: %w", p.URL, ErrReadOnly)
+	}
+	in := &ingest{
+		page: p, norm: normURL(p.URL), req: normURL(p.RequestedURL), fetched: p.FetchedAt,
+	}
+	if in.fetched.IsZero() {
+		in.fetched = s.now()
+	}
+	in.fetched = in.fetched.UTC()
+	in.host = urlnorm.Host(in.norm)
+	if p.Status != 304 || len(p.Body) > 0 {
+		in.hash = sha256.Sum256(p.Body)
+		in.hasBody = true
+	}
+	if err := s.prepare(in); err != nil {
+		return PutResult{}, fmt.Errorf("archive: put %s: %w", p.URL, err)
+	}
+	if err := s.update(in.commit(s)); err != nil {
+		return PutResult{}, fmt.Errorf("archive: put %s: %w", p.URL, err)
+	}
+	s.sites.apply(in.site)
+	s.publishDict(in.host, in.dictID, in.dictContent)
+	s.log.Debug("archive put", "url", p.URL, "status", p.Status, "outcome", in.res.Outcome.String(),
+		"snapshot", in.res.SnapshotID, "record", in.res.RecordID, "bytes", in.res.BodyBytes)
+	return in.res, nil
+}
+
+// ingest carries one Put from its preparation to its transaction.
+type ingest struct {
+	page    *newsarchive.Page
+	norm    string // normalised URL
+	req     string // normalised requested URL, or empty
+	host    string
+	fetched time.Time
+	hash    [32]byte
+	hasBody bool
+
+	known   bool                 // the body (or the 304's target) is stored
+	article *newsarchive.Article // nil: not extracted or no article
+	extErr  error
+	ran     bool  // the extractor ran
+	stored  *body // compressed body, when not known
+
+	// set by the transaction
+	res         PutResult
+	site        *siteUpdate
+	dictID      uint32
+	dictContent []byte
+}
+
+// prepare does the slow, lock-free part of a Put: find out whether the
+// body is already stored, extract and compress when it is not.
+func (s *Store) prepare(in *ingest) error {
+	p := in.page
+	if !in.hasBody {
+		return nil
+	}
+	err := s.view(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketBodyHashes).Get(in.hash[:])
+		if v == nil {
+			return nil
+		}
+		_, first, err := decodeBodyHashValue(v)
+		if err != nil {
+			return err
+		}
+		prev, err := getSnapshot(tx, first)
+		if err != nil {
+			return err
+		}
+		// An identical body is not extracted again, unless the earlier
+		// one never was (a non-2xx status, say) and this one would be.
+		in.known = prev.Extracted || !extractable(p.Status) || s.opts.Extract == nil
+		return nil
+	})
+	if err != nil || in.known {
+		return err
+	}
+	if s.opts.Extract != nil && extractable(p.Status) && len(p.Body) > 0 {
+		prof, err := s.profile(in.host)
+		if err != nil {
+			return err
+		}
+		pc := *p
+		pc.SiteBlocks, pc.SitePages = prof.blocks, prof.pages
+		in.ran = true
+		in.article, in.extErr = s.opts.Extract(&pc)
+		if in.extErr != nil {
+			in.article = nil
+		}
+	}
+	dictID, err := s.hostDict(in.host)
+	if err != nil {
+		return err
+	}
+	in.stored, err = s.codec.compress(p.Body, dictID)
+	return err
+}
+
+// commit returns the transaction function of a Put. It may run more than
+// once (db.Batch retries), so it starts from the prepared state each time.
+func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
+	return func(tx *bolt.Tx) error {
+		in.res, in.site, in.dictID, in.dictContent = PutResult{}, nil, 0, nil
+		c, err := txCounters(tx)
+		if err != nil {
+			return err
+		}
+		p := in.page
+		snapB := tx.Bucket(bucketSnapshots)
+		seq, err := snapB.NextSequence()
+		if err != nil {
+			return err
+		}
+		snap := &snapshot{
+			URL: p.URL, RequestedURL: p.RequestedURL, FetchedAt: in.fetched, Status: p.Status,
+			Header: p.Header, RawLen: len(p.Body),
+		}
+		in.res.SnapshotID = strconv.FormatUint(seq, 10)
+		c.Snapshots++
+		c.RawBytes += uint64(len(p.Body))
+		latest := tx.Bucket(bucketLatest)
+		firstFetch := latest.Get([]byte(in.norm)) == nil
+
+		// Find the stored snapshot this one revisits, if any.
+		var prev *snapshot
+		var prevID uint64
+		if !in.hasBody {
+			if v := latest.Get([]byte(in.norm)); v != nil {
+				prevID = keyU64(v)
+				if prev, err = getSnapshot(tx, prevID); err != nil {
+					return err
+				}
+			}
+		} else if v := tx.Bucket(bucketBodyHashes).Get(in.hash[:]); v != nil {
+			var bodyID uint64
+			if bodyID, prevID, err = decodeBodyHashValue(v); err != nil {
+				return err
+			}
+			if prev, err = getSnapshot(tx, prevID); err != nil {
+				return err
+			}
+			prev.BodyID = bodyID
+		}
+
+		var art *newsarchive.Article
+		switch {
+		case prev != nil:
+			snap.BodyID, snap.BodyHash, snap.RevisitOf = prev.BodyID, prev.BodyHash, prevID
+			if !in.hasBody {
+				snap.RawLen = prev.RawLen
+			}
+			c.Revisits++
+			if !in.ran {
+				// Nothing extracted: the snapshot shares the earlier one's
+				// record.
+				snap.Extracted, snap.IsArticle = prev.Extracted, prev.IsArticle
+				snap.ContentHash, snap.ExtractErr = prev.ContentHash, prev.ExtractErr
+				in.res.Outcome = Revisit
+				if prev.Record != 0 {
+					if err := in.revisitRecord(tx, c, seq, snap, prev); err != nil {
+						return err
+					}
+				}
+				break
+			}
+			art = in.article
+		case in.hasBody && len(p.Body) > 0:
+			bodies := tx.Bucket(bucketBodies)
+			bodyID, err := bodies.NextSequence()
+			if err != nil {
+				return err
+			}
+			enc := encodeBody(in.stored)
+			if err := bodies.Put(u64key(bodyID), enc); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketBodyHashes).Put(in.hash[:], bodyHashValue(bodyID, seq)); err != nil {
+				return err
+			}
+			snap.BodyID, snap.BodyHash = bodyID, in.hash
+			c.Bodies++
+			c.BodyBytes += uint64(len(p.Body))
+			c.StoredBytes += uint64(len(enc))
+			in.res.BodyBytes = len(enc)
+			if s.dicts.enabled && in.stored.DictID == 0 {
+				if in.dictID, in.dictContent, err = newHostDict(tx, in.host, p.Body); err != nil {
+					return err
+				}
+			}
+			art = in.article
+		default:
+			// A 304 with nothing to revisit, or an empty body.
+			in.res.Outcome = NotArticle
+			if !in.hasBody {
+				in.res.Outcome = Revisit
+			}
+		}
+
+		if in.ran && in.res.Outcome == 0 {
+			snap.Extracted = true
+			if in.extErr != nil {
+				snap.ExtractErr = in.extErr.Error()
+				in.res.ExtractErr = in.extErr
+			}
+			if art != nil && art.IsArticle {
+				snap.IsArticle, snap.ContentHash = true, art.ContentHash
+				if err := in.mergeRecord(tx, c, seq, snap, art); err != nil {
+					return err
+				}
+			} else {
+				in.res.Outcome = NotArticle
+				c.NotArticles++
+				if art != nil && firstFetch {
+					if in.site, err = countPage(tx, in.host, art.Blocks); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if in.res.Outcome == 0 {
+			in.res.Outcome = NotArticle
+		}
+		if snap.BodyID != 0 && extractable(p.Status) {
+			if err := latest.Put([]byte(in.norm), u64key(seq)); err != nil {
+				return err
+			}
+		}
+		if err := snapB.Put(u64key(seq), encodeSnapshot(snap)); err != nil {
+			return err
+		}
+		return putCounters(tx, c)
+	}
+}
+
+// getSnapshot reads one snapshot.
+func getSnapshot(tx *bolt.Tx, id uint64) (*snapshot, error) {
+	v := tx.Bucket(bucketSnapshots).Get(u64key(id))
+	if v == nil {
+		return nil, fmt.Errorf("%w: snapshot %d missing", ErrCorrupt, id)
+	}
+	return decodeSnapshot(v)
+}
+
+// getRecord reads one record.
+func getRecord(tx *bolt.Tx, seq uint64) (*record, error) {
+	v := tx.Bucket(bucketRecords).Get(u64key(seq))
+	if v == nil {
+		return nil, fmt.Errorf("%w: record %d missing", ErrCorrupt, seq)
+	}
+	return decodeRecord(v)
+}
+
+// revisitRecord adds a revisit snapshot to the record of the snapshot it
+// revisits. When the record moved on to other content since, the revisited
+// content comes back as a new version.
+func (in *ingest) revisitRecord(tx *bolt.Tx, c *counters, seq uint64, snap, prev *snapshot) error {
+	rec, err := getRecord(tx, prev.Record)
+	if err != nil {
+		return err
+	}
+	snap.Record, snap.Version = prev.Record, prev.Version
+	if prev.ContentHash != "" && prev.ContentHash != rec.ContentHash {
+		v := tx.Bucket(bucketVersions).Get(versionKey(prev.Record, prev.Version))
+		if v == nil {
+			return fmt.Errorf("%w: version %d of record %s missing", ErrCorrupt, prev.Version, rec.ID)
+		}
+		old, err := decodeVersion(v)
+		if err != nil {
+			return err
+		}
+		rec.Versions++
+		snap.Version = rec.Versions
+		rec.ContentHash = prev.ContentHash
+		nv := &version{ValidFrom: snap.FetchedAt, Snapshot: seq, Article: old.Article}
+		if err := tx.Bucket(bucketVersions).Put(versionKey(prev.Record, rec.Versions), encodeVersion(nv)); err != nil {
+			return err
+		}
+		c.Versions++
+		in.res.Outcome = NewVersion
+	}
+	in.res.RecordID, in.res.Version = rec.ID, snap.Version
+	return in.touchRecord(tx, c, prev.Record, rec, seq, snap, nil)
+}
+
+// touchRecord adds the snapshot ref and aliases to a record and saves it.
+func (in *ingest) touchRecord(tx *bolt.Tx, c *counters, recSeq uint64, rec *record, seq uint64, snap *snapshot, art *newsarchive.Article) error {
+	if rec.FirstSeen.IsZero() || snap.FetchedAt.Before(rec.FirstSeen) {
+		rec.FirstSeen = snap.FetchedAt
+	}
+	if snap.FetchedAt.After(rec.LastSeen) {
+		rec.LastSeen = snap.FetchedAt
+	}
+	var urls []string
+	if art != nil {
+		urls = append(append(urls, art.URL), art.URLs...)
+	}
+	urls = append(urls, in.norm, in.req)
+	aliases := tx.Bucket(bucketAliases)
+	key := u64key(recSeq)
+	for _, u := range urls {
+		u = normURL(u)
+		if u == "" || aliases.Get([]byte(u)) != nil {
+			continue
+		}
+		if err := aliases.Put([]byte(u), key); err != nil {
+			return err
+		}
+		rec.Aliases = append(rec.Aliases, u)
+		c.Aliases++
+	}
+	r := &ref{URL: snap.URL, FetchedAt: snap.FetchedAt, Status: snap.Status, ContentHash: snap.ContentHash, Version: snap.Version}
+	if err := tx.Bucket(bucketRefs).Put(refKey(recSeq, seq), encodeRef(r)); err != nil {
+		return err
+	}
+	snap.Record = recSeq
+	return tx.Bucket(bucketRecords).Put(key, encodeRecord(rec))
+}
+
+// findRecord returns the sequence of the record an article belongs to, or
+// 0: the record of its canonical URL, else the record one of its other URLs
+// leads to when that record is on the same site.
+func findRecord(tx *bolt.Tx, canonical string, others []string) (uint64, error) {
+	aliases := tx.Bucket(bucketAliases)
+	if v := aliases.Get([]byte(canonical)); v != nil {
+		return keyU64(v), nil
+	}
+	for _, u := range others {
+		u = normURL(u)
+		if u == "" {
+			continue
+		}
+		v := aliases.Get([]byte(u))
+		if v == nil {
+			continue
+		}
+		rec, err := getRecord(tx, keyU64(v))
+		if err != nil {
+			return 0, err
+		}
+		if urlnorm.SameSite(rec.URL, canonical) {
+			return keyU64(v), nil
+		}
+	}
+	return 0, nil
+}
+
+// articleJSON is how a version stores an article: the extractor's output
+// without the archive's fields.
+func articleJSON(a *newsarchive.Article) ([]byte, error) {
+	c := *a
+	c.Version, c.FirstSeen, c.LastSeen, c.Snapshots, c.Blocks = 0, time.Time{}, time.Time{}, nil, nil
+	return json.Marshal(c)
+}
+
+// mergeRecord files an article under its record: a new record, a new
+// version, or a snapshot of an unchanged one.
+func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, seq uint64, snap *snapshot, art *newsarchive.Article) error {
+	canonical := normURL(art.URL)
+	if canonical == "" {
+		canonical = in.norm
+	}
+	recSeq, err := findRecord(tx, canonical, append([]string{in.norm, in.req}, art.URLs...))
+	if err != nil {
+		return err
+	}
+	ids := tx.Bucket(bucketRecordIDs)
+	id := art.ID
+	if id == "" {
+		id = urlnorm.ID(canonical)
+	}
+	if recSeq == 0 {
+		if v := ids.Get([]byte(id)); v != nil {
+			recSeq = keyU64(v)
+		}
+	}
+	var rec *record
+	if recSeq == 0 {
+		if recSeq, err = tx.Bucket(bucketRecords).NextSequence(); err != nil {
+			return err
+		}
+		if err := ids.Put([]byte(id), u64key(recSeq)); err != nil {
+			return err
+		}
+		rec = &record{ID: id, URL: canonical, Site: art.Site}
+		if rec.Site == "" {
+			rec.Site = urlnorm.Host(canonical)
+		}
+		c.Records++
+		in.res.Outcome = NewRecord
+		if in.site, err = countPage(tx, in.host, art.Blocks); err != nil {
+			return err
+		}
+	} else {
+		if rec, err = getRecord(tx, recSeq); err != nil {
+			return err
+		}
+		in.res.Outcome = Unchanged
+	}
+	if rec.Versions == 0 || rec.ContentHash != art.ContentHash {
+		js, err := articleJSON(art)
+		if err != nil {
+			return err
+		}
+		rec.Versions++
+		rec.ContentHash = art.ContentHash
+		v := &version{ValidFrom: snap.FetchedAt, Snapshot: seq, Article: js}
+		if err := tx.Bucket(bucketVersions).Put(versionKey(recSeq, rec.Versions), encodeVersion(v)); err != nil {
+			return err
+		}
+		c.Versions++
+		if in.res.Outcome == Unchanged {
+			in.res.Outcome = NewVersion
+		}
+	}
+	snap.Version = rec.Versions
+	in.res.RecordID, in.res.Version = rec.ID, rec.Versions
+	return in.touchRecord(tx, c, recSeq, rec, seq, snap, art)
+}

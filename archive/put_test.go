@@ -1,0 +1,311 @@
+package archive_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/newsarchive/newsarchive"
+	"github.com/newsarchive/newsarchive/archive"
+)
+
+// exportAll exports with opts and decodes the lines.
+func exportAll(t *testing.T, s *archive.Store, opts archive.ExportOptions) []newsarchive.Article {
+	t.Helper()
+	var buf bytes.Buffer
+	n, err := s.Export(context.Background(), &buf, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []newsarchive.Article
+	for _, line := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		var a newsarchive.Article
+		if err := json.Unmarshal(line, &a); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		out = append(out, a)
+	}
+	if n != len(out) {
+		t.Fatalf("Export returned %d, wrote %d lines", n, len(out))
+	}
+	return out
+}
+
+func TestPutOutcomes(t *testing.T) {
+	const u = "https://news.example/2024/12/story"
+	paras := []string{"First paragraph.", "Second paragraph."}
+	edited := []string{"First paragraph, corrected.", "Second paragraph."}
+	steps := []struct {
+		name    string
+		page    *newsarchive.Page
+		want    archive.Outcome
+		version int
+	}{
+		{"first fetch", page(u, day, "Saturday, January 18, 2025", "", "Story", paras...), archive.NewRecord, 1},
+		{"other day, other header", page(u, day.Add(24*time.Hour), "Sunday, January 19, 2025", "", "Story", paras...), archive.Unchanged, 1},
+		{"other URL, same bytes as day 2", page(u+"?from=home&utm_source=x", day.Add(25*time.Hour), "Sunday, January 19, 2025", "", "Story", paras...), archive.Revisit, 1},
+		{"edited", page(u, day.Add(48*time.Hour), "Monday, January 20, 2025", "", "Story", edited...), archive.NewVersion, 2},
+		{"not modified", &newsarchive.Page{URL: u, FetchedAt: day.Add(72 * time.Hour), Status: 304}, archive.Revisit, 2},
+	}
+	f := &fakeExtractor{}
+	s, _ := MustOpen(t, f)
+	var id string
+	for _, st := range steps {
+		r := MustPut(t, s, st.page)
+		if r.Outcome != st.want || r.Version != st.version {
+			t.Errorf("%s: got %v version %d, want %v version %d", st.name, r.Outcome, r.Version, st.want, st.version)
+		}
+		if id == "" {
+			id = r.RecordID
+		}
+		if r.RecordID != id {
+			t.Errorf("%s: record %q, want %q", st.name, r.RecordID, id)
+		}
+		if r.Outcome == archive.Revisit && r.BodyBytes != 0 {
+			t.Errorf("%s: revisit cost %d body bytes", st.name, r.BodyBytes)
+		}
+	}
+	if f.calls != 3 {
+		t.Errorf("extractor ran %d times, want 3 (revisits are not extracted)", f.calls)
+	}
+	recs := exportAll(t, s, archive.ExportOptions{})
+	if len(recs) != 1 {
+		t.Fatalf("exported %d records, want 1", len(recs))
+	}
+	a := recs[0]
+	if a.Version != 2 || len(a.Snapshots) != 5 || a.Paragraphs[0] != edited[0] {
+		t.Errorf("record: version %d, %d snapshots, first paragraph %q", a.Version, len(a.Snapshots), a.Paragraphs[0])
+	}
+	if !a.FirstSeen.Equal(day) || !a.LastSeen.Equal(day.Add(72*time.Hour)) {
+		t.Errorf("firstSeen %v lastSeen %v", a.FirstSeen, a.LastSeen)
+	}
+	if len(a.URLs) != 2 || a.URLs[0] != u {
+		t.Errorf("urls %q, want the canonical URL and the tracking one", a.URLs)
+	}
+	st, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := archive.Stats{Snapshots: 5, Revisits: 2, Records: 1, Versions: 2, Aliases: 2, Bodies: 3}
+	if st.Snapshots != want.Snapshots || st.Revisits != want.Revisits || st.Records != want.Records ||
+		st.Versions != want.Versions || st.Aliases != want.Aliases || st.Bodies != want.Bodies {
+		t.Errorf("stats %+v, want %+v", st, want)
+	}
+	if st.StoredBytes <= 0 || st.StoredBytes >= st.BodyBytes {
+		t.Errorf("stored %d bytes for %d raw", st.StoredBytes, st.BodyBytes)
+	}
+}
+
+func TestCanonicalAndAliases(t *testing.T) {
+	f := &fakeExtractor{}
+	s, _ := MustOpen(t, f)
+	const canon = "https://news.example/a/story"
+	r1 := MustPut(t, s, page(canon, day, "d1", canon, "Story", "Text."))
+	r2 := MustPut(t, s, page("https://news.example/story?id=7&ref=home", day.Add(time.Hour), "d2", canon, "Story", "Text."))
+	if r1.Outcome != archive.NewRecord || r2.Outcome != archive.Unchanged || r1.RecordID != r2.RecordID {
+		t.Fatalf("got %+v then %+v", r1, r2)
+	}
+	recs := exportAll(t, s, archive.ExportOptions{})
+	if len(recs) != 1 || len(recs[0].URLs) != 2 {
+		t.Fatalf("records %+v", recs)
+	}
+}
+
+func TestNotArticlesMakeNoRecord(t *testing.T) {
+	f := &fakeExtractor{}
+	s, _ := MustOpen(t, f)
+	r := MustPut(t, s, page("https://news.example/section/world", day, "d1", "", ""))
+	if r.Outcome != archive.NotArticle || r.RecordID != "" {
+		t.Errorf("index page: %+v", r)
+	}
+	nf := page("https://news.example/missing", day, "d1", "", "Not found")
+	nf.Status = 404
+	if r := MustPut(t, s, nf); r.Outcome != archive.NotArticle {
+		t.Errorf("404: %+v", r)
+	}
+	failing := func(*newsarchive.Page) (*newsarchive.Article, error) { return nil, fmt.Errorf("boom") }
+	opts := archive.DefaultOptions()
+	opts.Extract = failing
+	s2, err := archive.Open(t.TempDir()+"/b.db", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if r := MustPut(t, s2, page("https://news.example/x", day, "d", "", "X", "p")); r.Outcome != archive.NotArticle || r.ExtractErr == nil {
+		t.Errorf("failing extractor: %+v", r)
+	}
+	if recs := exportAll(t, s, archive.ExportOptions{}); len(recs) != 0 {
+		t.Errorf("exported %d records, want none", len(recs))
+	}
+	if st, _ := s.Stats(context.Background()); st.Snapshots != 2 || st.NotArticles != 1 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+func TestValidators(t *testing.T) {
+	s, _ := MustOpen(t, &fakeExtractor{})
+	const u = "https://news.example/v"
+	if e, l := s.Validators(u); e != "" || l != "" {
+		t.Errorf("unknown URL: %q %q", e, l)
+	}
+	p := page(u, day, "d1", "", "V", "p")
+	p.Header.Set("Last-Modified", "Sat, 18 Jan 2025 08:00:00 GMT")
+	MustPut(t, s, p)
+	e, l := s.Validators(u + "#frag")
+	if e != `"d1"` || l != "Sat, 18 Jan 2025 08:00:00 GMT" {
+		t.Errorf("validators %q %q", e, l)
+	}
+}
+
+func TestExportFilters(t *testing.T) {
+	s, _ := MustOpen(t, &fakeExtractor{})
+	MustPut(t, s, page("https://a.example/1", day, "d1", "", "A1", "one"))
+	MustPut(t, s, page("https://www.b.example/1", day.Add(time.Hour), "d1", "", "B1", "one"))
+	MustPut(t, s, page("https://a.example/2", day.Add(48*time.Hour), "d3", "", "A2", "two"))
+	MustPut(t, s, page("https://a.example/1", day.Add(72*time.Hour), "d4", "", "A1 new", "one"))
+	tests := []struct {
+		name string
+		opts archive.ExportOptions
+		want []string // headlines
+	}{
+		{"all", archive.ExportOptions{}, []string{"A1 new", "B1", "A2"}},
+		{"site", archive.ExportOptions{Site: "a.example"}, []string{"A1 new", "A2"}},
+		{"site www", archive.ExportOptions{Site: "b.example"}, []string{"B1"}},
+		{"since", archive.ExportOptions{Since: day.Add(24 * time.Hour)}, []string{"A1 new", "A2"}},
+		{"as of before all", archive.ExportOptions{AsOf: day.Add(-time.Hour)}, nil},
+		{"as of day 2", archive.ExportOptions{AsOf: day.Add(24 * time.Hour)}, []string{"A1", "B1"}},
+		{"as of day 3", archive.ExportOptions{AsOf: day.Add(50 * time.Hour)}, []string{"A1", "B1", "A2"}},
+		{"as of + since", archive.ExportOptions{AsOf: day.Add(50 * time.Hour), Since: day.Add(30 * time.Hour)}, []string{"A2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, a := range exportAll(t, s, tt.opts) {
+				got = append(got, a.Headline)
+				if !tt.opts.AsOf.IsZero() {
+					for _, sn := range a.Snapshots {
+						if sn.FetchedAt.After(tt.opts.AsOf) {
+							t.Errorf("%s: snapshot from %v after as-of", a.Headline, sn.FetchedAt)
+						}
+					}
+					if a.LastSeen.After(tt.opts.AsOf) {
+						t.Errorf("%s: lastSeen %v after as-of", a.Headline, a.LastSeen)
+					}
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSiteKnowledge(t *testing.T) {
+	f := &fakeExtractor{}
+	s, path := MustOpen(t, f)
+	for i := range 3 {
+		MustPut(t, s, page(fmt.Sprintf("https://news.example/%d", i), day, "d", "", fmt.Sprint("H", i), fmt.Sprint("para", i)))
+	}
+	// Fetching an article again does not count its blocks again.
+	MustPut(t, s, page("https://news.example/0", day.Add(time.Hour), "other", "", "H0", "para0"))
+	last := f.seen[len(f.seen)-1]
+	if f.pages[len(f.pages)-1] != 3 || last[fingerprint("Hot this week: teaser one")] != 3 {
+		t.Errorf("site pages %d, teaser count %d; want 3, 3", f.pages[len(f.pages)-1], last[fingerprint("Hot this week: teaser one")])
+	}
+	if _, ok := last[fingerprint("para0")]; ok {
+		t.Errorf("a paragraph seen on one page is in SiteBlocks")
+	}
+	// Knowledge survives a reopen.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f2 := &fakeExtractor{}
+	s2 := MustOpenPath(t, path, f2)
+	MustPut(t, s2, page("https://news.example/9", day, "d", "", "H9", "para9"))
+	if f2.pages[0] != 3 || f2.seen[0][fingerprint("Hot this week: teaser one")] != 3 {
+		t.Errorf("after reopen: pages %d, blocks %v", f2.pages[0], f2.seen[0])
+	}
+}
+
+func TestReopenKeepsEverything(t *testing.T) {
+	f := &fakeExtractor{}
+	s, path := MustOpen(t, f)
+	for i := range 20 {
+		MustPut(t, s, page(fmt.Sprintf("https://news.example/%d", i), day.Add(time.Duration(i)*time.Minute), "d", "", fmt.Sprint("H", i), strings.Repeat("word ", 300+i)))
+	}
+	var before bytes.Buffer
+	if _, err := s.Export(context.Background(), &before, archive.ExportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s2 := MustOpenPath(t, path, f)
+	var after bytes.Buffer
+	if _, err := s2.Export(context.Background(), &after, archive.ExportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before.Bytes(), after.Bytes()) {
+		t.Error("export differs after reopen")
+	}
+	st, _ := s2.Stats(context.Background())
+	if st.Dicts != 1 {
+		t.Errorf("%d dictionaries, want 1 for one host", st.Dicts)
+	}
+}
+
+func TestConcurrentPut(t *testing.T) {
+	f := &fakeExtractor{}
+	s, _ := MustOpen(t, f)
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				// Every worker fetches the same 25 articles.
+				p := page(fmt.Sprintf("https://news.example/%d", i), day.Add(time.Duration(w)*time.Hour), fmt.Sprint("w", w), "", fmt.Sprint("H", i), "text")
+				if _, err := s.Put(context.Background(), p); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	var exported int
+	wg.Add(1)
+	go func() { // export while the writers write
+		defer wg.Done()
+		n, err := s.Export(context.Background(), new(bytes.Buffer), archive.ExportOptions{})
+		if err != nil {
+			t.Error(err)
+		}
+		exported = n
+	}()
+	wg.Wait()
+	if exported > 25 {
+		t.Errorf("export during writes saw %d records", exported)
+	}
+	st, _ := s.Stats(context.Background())
+	if st.Snapshots != 100 || st.Records != 25 || st.Versions != 25 {
+		t.Errorf("stats %+v, want 100 snapshots, 25 records, 25 versions", st)
+	}
+}
+
+func TestPutRejects(t *testing.T) {
+	s, _ := MustOpen(t, &fakeExtractor{})
+	if _, err := s.Put(context.Background(), &newsarchive.Page{}); err == nil {
+		t.Error("page without URL stored")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Put(ctx, &newsarchive.Page{URL: "https://x.example/", Header: http.Header{}}); err == nil {
+		t.Error("put with a cancelled context")
+	}
+}

@@ -1,0 +1,270 @@
+package archive
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// Store is an open archive file. Its methods are safe for concurrent use.
+type Store struct {
+	db     *bolt.DB
+	path   string
+	opts   Options
+	log    *slog.Logger
+	now    func() time.Time
+	codec  *codec
+	sites  *siteCache
+	dicts  *dictState
+	writes atomic.Int32 // Put calls inside a write transaction right now
+	closed atomic.Bool
+	mu     sync.Mutex // serialises Close
+}
+
+// Open opens the archive at path, creating it when it does not exist and
+// opts.ReadOnly is false. It returns ErrLocked (naming the file) when
+// another process holds the file longer than opts.Timeout, ErrCorrupt when
+// the file is not a readable archive, and ErrSchema when its schema version
+// is not SchemaVersion.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("archive: open %s: %w", path, err)
+		}
+	}
+	if st, err := os.Stat(path); err == nil && st.Size() > 0 && st.Size() < 4096*2 {
+		return nil, fmt.Errorf("archive: open %s: %w: file is %d bytes, too small to be an archive (truncated?)",
+			path, ErrCorrupt, st.Size())
+	}
+	bo := &bolt.Options{
+		Timeout:      opts.Timeout,
+		NoSync:       opts.NoSync,
+		ReadOnly:     opts.ReadOnly,
+		FreelistType: bolt.FreelistMapType,
+	}
+	switch {
+	case opts.Timeout == 0:
+		bo.Timeout = time.Nanosecond
+	case opts.Timeout < 0:
+		bo.Timeout = 0
+	}
+	db, err := bolt.Open(path, 0o644, bo)
+	if err != nil {
+		return nil, openError(path, opts.Timeout, err)
+	}
+	s := &Store{db: db, path: path, opts: opts, log: opts.Logger, now: opts.Now}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("archive: open %s: %w", path, err)
+	}
+	c, err := newCodec(opts.CompressionLevel)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("archive: open %s: %w", path, err)
+	}
+	s.codec = c
+	s.sites = newSiteCache()
+	s.dicts = newDictState(!opts.NoDictionary && !opts.ReadOnly)
+	return s, nil
+}
+
+// openError turns bbolt's open errors into the archive's.
+func openError(path string, timeout time.Duration, err error) error {
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return fmt.Errorf("archive: open %s: %w (gave up after %s; stop the other newsarchive process or raise --lock-timeout)",
+			path, ErrLocked, timeout)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
+		errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrInvalidMapping):
+		return fmt.Errorf("archive: open %s: %w: %v (restore it from a backup; it is not repaired automatically)",
+			path, ErrCorrupt, err)
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("archive: open %s: %w", path, err)
+	}
+	// bbolt reports short and garbled files with plain errors.
+	return fmt.Errorf("archive: open %s: %w: %v", path, ErrCorrupt, err)
+}
+
+// init checks the file's size against what bbolt's meta page says, creates
+// the buckets of a new archive, and checks the schema version.
+func (s *Store) init() (err error) {
+	defer func() {
+		// bbolt panics on some corrupt pages; report, never crash.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", ErrCorrupt, r)
+		}
+	}()
+	st, err := os.Stat(s.path)
+	if err != nil {
+		return err
+	}
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		if tx.Size() > st.Size() {
+			return fmt.Errorf("%w: file is %d bytes but its pages need %d (truncated?)", ErrCorrupt, st.Size(), tx.Size())
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	check := func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			return fmt.Errorf("%w: not a newsarchive archive (no %q bucket)", ErrSchema, bucketMeta)
+		}
+		v := meta.Get(metaSchema)
+		if len(v) != 4 {
+			return fmt.Errorf("%w: no schema version stored", ErrSchema)
+		}
+		if got := binary.BigEndian.Uint32(v); got != SchemaVersion {
+			return fmt.Errorf("%w: file has schema %d, this newsarchive reads %d", ErrSchema, got, SchemaVersion)
+		}
+		for _, name := range allBuckets {
+			if tx.Bucket(name) == nil {
+				return fmt.Errorf("%w: bucket %q missing", ErrCorrupt, name)
+			}
+		}
+		return nil
+	}
+	if s.opts.ReadOnly {
+		return s.db.View(check)
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		empty := true
+		_ = tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+		if empty {
+			for _, name := range allBuckets {
+				if _, err := tx.CreateBucket(name); err != nil {
+					return err
+				}
+			}
+			v := make([]byte, 4)
+			binary.BigEndian.PutUint32(v, SchemaVersion)
+			if err := tx.Bucket(bucketMeta).Put(metaSchema, v); err != nil {
+				return err
+			}
+		}
+		return check(tx)
+	})
+}
+
+// Path returns the file name of the archive.
+func (s *Store) Path() string { return s.path }
+
+// Close releases the file. Calls after the first return nil.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed.Swap(true) {
+		return nil
+	}
+	s.codec.close()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("archive: close %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// view runs fn in a read transaction, turning a panic on a corrupt page
+// into ErrCorrupt.
+func (s *Store) view(fn func(tx *bolt.Tx) error) (err error) {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("archive: %s: %w: %v", s.path, ErrCorrupt, r)
+		}
+	}()
+	return s.db.View(fn)
+}
+
+// update runs fn in a write transaction. When other Puts are writing at the
+// same time it goes through db.Batch so their commits (and fsyncs) are
+// shared; alone it commits at once. fn must be idempotent: Batch may run it
+// again after another function of the batch failed.
+func (s *Store) update(fn func(tx *bolt.Tx) error) error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	if s.opts.ReadOnly {
+		return ErrReadOnly
+	}
+	n := s.writes.Add(1)
+	defer s.writes.Add(-1)
+	if n > 1 {
+		return s.db.Batch(fn)
+	}
+	return s.db.Update(fn)
+}
+
+// Stats are the archive's totals.
+type Stats struct {
+	Snapshots   int   `json:"snapshots"`   // fetches stored
+	Revisits    int   `json:"revisits"`    // snapshots whose body was already stored (identical body or 304)
+	Records     int   `json:"records"`     // article records
+	Versions    int   `json:"versions"`    // versions of all records
+	Aliases     int   `json:"aliases"`     // URLs that lead to a record
+	NotArticles int   `json:"notArticles"` // snapshots the extractor said are not articles
+	Bodies      int   `json:"bodies"`      // distinct bodies stored
+	RawBytes    int64 `json:"rawBytes"`    // raw body bytes of all snapshots
+	BodyBytes   int64 `json:"bodyBytes"`   // raw bytes of the distinct bodies
+	StoredBytes int64 `json:"storedBytes"` // bytes the distinct bodies take compressed
+	Dicts       int   `json:"dicts"`       // compression dictionaries
+	Sites       int   `json:"sites"`       // hosts with a site profile
+	FileBytes   int64 `json:"fileBytes"`   // size of the archive file
+}
+
+// Stats returns the archive's totals. It does not scan: the totals are kept
+// up to date by every write.
+func (s *Store) Stats(ctx context.Context) (Stats, error) {
+	var st Stats
+	err := s.view(func(tx *bolt.Tx) error {
+		c, err := decodeCounters(tx.Bucket(bucketMeta).Get(metaCounters))
+		if err != nil {
+			return err
+		}
+		st = Stats{
+			Snapshots: int(c.Snapshots), Revisits: int(c.Revisits), Records: int(c.Records),
+			Versions: int(c.Versions), Aliases: int(c.Aliases), NotArticles: int(c.NotArticles),
+			Bodies: int(c.Bodies), RawBytes: int64(c.RawBytes), BodyBytes: int64(c.BodyBytes),
+			StoredBytes: int64(c.StoredBytes),
+			Dicts:       tx.Bucket(bucketDicts).Stats().KeyN,
+			Sites:       tx.Bucket(bucketSites).Stats().KeyN,
+			FileBytes:   tx.Size(),
+		}
+		return nil
+	})
+	if err != nil {
+		return Stats{}, fmt.Errorf("archive: stats: %w", err)
+	}
+	return st, ctx.Err()
+}
+
+// counters reads the running totals in a write transaction.
+func txCounters(tx *bolt.Tx) (*counters, error) {
+	return decodeCounters(tx.Bucket(bucketMeta).Get(metaCounters))
+}
+
+func putCounters(tx *bolt.Tx, c *counters) error {
+	return tx.Bucket(bucketMeta).Put(metaCounters, encodeCounters(c))
+}
+
+var _ io.Closer = (*Store)(nil)
