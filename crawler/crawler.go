@@ -1,0 +1,408 @@
+package crawler
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+	"github.com/schollz/progressbar/v3"
+)
+
+// Crawler crawls from a set of seeds into a Sink. Make one with New; Run
+// may be called again when the previous Run returned (each Run is one pass
+// over the seeds), but not concurrently.
+type Crawler struct {
+	cfg      *config
+	frontier Frontier
+	client   *http.Client
+	plain    *colly.Collector // fetches without looking for links
+	linking  *colly.Collector // fetches and collects links
+	mu       sync.Mutex       // serialises Run
+}
+
+// Stats counts what one Run did.
+type Stats struct {
+	// Pages is the number of pages emitted to the Sink, 304s included.
+	Pages int
+	// Fetched is the number of responses received: pages, sitemaps and
+	// feeds, whatever their status.
+	Fetched int
+	// NotModified is the number of pages that answered 304.
+	NotModified int
+	// Skipped is the number of URLs not emitted on purpose: disallowed by
+	// robots.txt, not HTML, or not a sitemap/feed/page at all.
+	Skipped int
+	// Fresh is the number of discovered pages not fetched because they
+	// were fetched recently enough (see Options.History).
+	Fresh int
+	// Errors is the number of fetches that failed (network, caps, status).
+	Errors int
+	// Retries is the number of 429/503 retries.
+	Retries int
+	// Feeds is the number of sitemaps and feeds read.
+	Feeds int
+	// Bytes is the number of body bytes received.
+	Bytes int64
+	// Resumed is true when the Run continued an unfinished earlier Run.
+	Resumed bool
+	// Duration is how long the Run took.
+	Duration time.Duration
+}
+
+// New checks opts and prepares a Crawler. It returns ErrNoSeeds, ErrNoSink,
+// ErrBadSeed (naming the seed) or ErrBadOption (naming the option). It
+// starts no goroutines and opens no connections.
+func New(opts Options) (*Crawler, error) {
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	c := &Crawler{cfg: cfg, frontier: opts.Frontier}
+	if c.frontier == nil {
+		c.frontier = NewMemoryFrontier()
+	}
+	var rt http.RoundTripper
+	if opts.Transport != nil {
+		rt = opts.Transport
+	} else {
+		rt = newTransport(cfg.AllowPrivate, cfg.Parallelism, cfg.Timeout)
+	}
+	rt = &capTransport{next: rt, max: cfg.MaxBodyBytes, literals: !cfg.AllowPrivate}
+	c.client = &http.Client{
+		Transport: rt,
+		Timeout:   cfg.Timeout,
+		Jar:       &frontierJar{f: c.frontier, now: cfg.now},
+	}
+	c.client.CheckRedirect = c.checkRedirect
+	c.plain = c.newCollector()
+	c.linking = withLinks(c.newCollector())
+	return c, nil
+}
+
+// checkRedirect enforces MaxRedirects and AllowedHosts on every hop.
+func (c *Crawler) checkRedirect(req *http.Request, via []*http.Request) error {
+	if c.cfg.MaxRedirects == 0 {
+		return http.ErrUseLastResponse
+	}
+	if len(via) > c.cfg.MaxRedirects {
+		return fmt.Errorf("%s: %w (more than %d)", via[0].URL, ErrTooManyRedirects, c.cfg.MaxRedirects)
+	}
+	if !c.cfg.hostAllowed(req.URL.String()) {
+		return fmt.Errorf("%s: %w", req.URL, ErrRedirectNotAllowed)
+	}
+	return nil
+}
+
+// Run crawls until the frontier is empty, MaxPages pages were emitted, the
+// Sink or the Frontier fails, or ctx ends. When ctx ends, requests in
+// flight finish and their pages reach the Sink, nothing new starts, and
+// the frontier is left so that the next Run resumes. Run returns the Stats
+// in every case; its error is nil when ctx ended (check ctx.Err()), and
+// wraps ErrSink or ErrFrontier when those failed.
+func (c *Crawler) Run(ctx context.Context) (Stats, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	start := c.cfg.now()
+	r := &run{
+		Crawler: c,
+		ctx:     ctx,
+		keep:    context.WithoutCancel(ctx),
+		gates:   gates{m: map[string]*gate{}, parallelism: c.cfg.Parallelism, delay: c.cfg.Delay},
+		seen:    map[uint64]bool{},
+		taken:   map[uint64]bool{},
+	}
+	if c.cfg.Progress != nil {
+		max := int64(-1)
+		if c.cfg.MaxPages > 0 {
+			max = int64(c.cfg.MaxPages)
+		}
+		r.bar = progressbar.NewOptions64(max,
+			progressbar.OptionSetWriter(c.cfg.Progress),
+			progressbar.OptionSetDescription("crawling"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("pages"),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionSpinnerType(14),
+			progressbar.OptionOnCompletion(func() { fmt.Fprintln(c.cfg.Progress) }),
+		)
+	}
+	err := r.start()
+	if err == nil {
+		err = r.loop()
+	}
+	if r.bar != nil {
+		_ = r.bar.Finish()
+	}
+	r.stats.Duration = c.cfg.now().Sub(start)
+	c.cfg.log.Info("crawl done", "pages", r.stats.Pages, "fetched", r.stats.Fetched,
+		"not_modified", r.stats.NotModified, "skipped", r.stats.Skipped, "fresh", r.stats.Fresh,
+		"errors", r.stats.Errors, "resumed", r.stats.Resumed, "dur", r.stats.Duration, "err", err)
+	return r.stats, err
+}
+
+// run is the state of one Run.
+type run struct {
+	*Crawler
+	ctx  context.Context // ends dispatching
+	keep context.Context // for work in flight: not cancelled with ctx
+	gen  uint64
+	bar  *progressbar.ProgressBar
+
+	gates gates
+
+	mu      sync.Mutex
+	seen    map[uint64]bool // URLs queued (or listed) in this Run
+	taken   map[uint64]bool // URLs dispatched in this Run
+	stats   Stats
+	retries int
+}
+
+// start opens the frontier and finds the generation to work on.
+func (r *run) start() error {
+	if err := r.frontier.Init(); err != nil {
+		return fmt.Errorf("%w: init: %v", ErrFrontier, err)
+	}
+	gen, err := currentGeneration(r.frontier)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrFrontier, err)
+	}
+	r.gen = gen
+	n, err := r.frontier.QueueSize()
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrFrontier, err)
+	}
+	r.stats.Resumed = n > 0
+	if r.stats.Resumed {
+		r.cfg.log.Info("resuming crawl", "queued", n)
+	}
+	return nil
+}
+
+// outcome is what a worker reports to the dispatcher.
+type outcome struct {
+	page    bool  // the item held a page reservation
+	emitted bool  // a page reached the Sink
+	fatal   error // the Run must stop
+}
+
+// loop dispatches the seeds, then the queue, to at most workers goroutines.
+func (r *run) loop() error {
+	workers := min(max(r.cfg.Parallelism*len(r.cfg.hosts), 1), 64)
+	results := make(chan outcome, workers)
+	var (
+		active, activePages, emitted int
+		fatal                        error
+		stopped                      bool // MaxPages reached
+	)
+	collect := func(o outcome) {
+		active--
+		if o.page {
+			activePages--
+		}
+		if o.emitted {
+			emitted++
+		}
+		if o.fatal != nil && fatal == nil {
+			fatal = o.fatal
+		}
+	}
+	seeds := make([]*item, 0, len(r.cfg.seeds))
+	for _, s := range r.cfg.seeds {
+		seeds = append(seeds, &item{URL: s, Kind: kindSeed})
+	}
+	for fatal == nil && r.ctx.Err() == nil {
+		if r.cfg.MaxPages > 0 && emitted >= r.cfg.MaxPages {
+			stopped = true
+			break
+		}
+		if active >= workers {
+			select {
+			case o := <-results:
+				collect(o)
+			case <-r.ctx.Done():
+			}
+			continue
+		}
+		var it *item
+		var raw []byte
+		if len(seeds) > 0 {
+			it, seeds = seeds[0], seeds[1:]
+		} else {
+			var err error
+			raw, err = r.pop()
+			if err != nil {
+				fatal = err
+				break
+			}
+			if raw == nil {
+				if active == 0 {
+					break // done
+				}
+				select {
+				case o := <-results:
+					collect(o)
+				case <-r.ctx.Done():
+				}
+				continue
+			}
+			it, err = unmarshalItem(raw)
+			if err != nil {
+				r.cfg.log.Warn("dropping queue entry", "err", err)
+				continue
+			}
+		}
+		if skip, err := r.take(it); err != nil {
+			fatal = err
+			break
+		} else if skip {
+			continue
+		}
+		page := it.Kind != kindSitemap
+		if page && r.cfg.MaxPages > 0 {
+			for active > 0 && emitted+activePages >= r.cfg.MaxPages && r.ctx.Err() == nil {
+				select {
+				case o := <-results:
+					collect(o)
+				case <-r.ctx.Done():
+				}
+			}
+		}
+		if r.ctx.Err() != nil || fatal != nil || page && r.cfg.MaxPages > 0 && emitted+activePages >= r.cfg.MaxPages {
+			// Not started: back to the queue, for this Run or the next.
+			r.untake(it)
+			if err := r.requeue(it); err != nil && fatal == nil {
+				fatal = err
+			}
+			continue
+		}
+		active++
+		if page {
+			activePages++
+		}
+		go func(it *item, page bool) {
+			o := r.work(it)
+			o.page = page
+			results <- o
+		}(it, page)
+	}
+	for active > 0 {
+		collect(<-results)
+	}
+	if fatal != nil {
+		return fatal
+	}
+	if r.ctx.Err() != nil {
+		return nil
+	}
+	if stopped {
+		r.cfg.log.Info("page limit reached", "pages", emitted)
+	}
+	// The generation is finished: the next Run starts a new one.
+	if err := r.frontier.Visited(genID(r.gen)); err != nil {
+		return fmt.Errorf("%w: %v", ErrFrontier, err)
+	}
+	return nil
+}
+
+// pop takes the next queued request, or nil when the queue is empty.
+func (r *run) pop() ([]byte, error) {
+	n, err := r.frontier.QueueSize()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFrontier, err)
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	raw, err := r.frontier.GetRequest()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFrontier, err)
+	}
+	return raw, nil
+}
+
+// take claims an item for dispatch; skip is true when it was dispatched
+// already in this Run or is done in this generation.
+func (r *run) take(it *item) (skip bool, err error) {
+	k := hashKey(it.URL)
+	r.mu.Lock()
+	if r.taken[k] {
+		r.mu.Unlock()
+		return true, nil
+	}
+	r.taken[k] = true
+	r.seen[k] = true
+	r.mu.Unlock()
+	done, err := r.frontier.IsVisited(doneID(r.gen, it.URL))
+	if err != nil {
+		return false, fmt.Errorf("%w: %v", ErrFrontier, err)
+	}
+	return done, nil
+}
+
+func (r *run) untake(it *item) {
+	r.mu.Lock()
+	delete(r.taken, hashKey(it.URL))
+	r.mu.Unlock()
+}
+
+// requeue puts an item back at the end of the queue.
+func (r *run) requeue(it *item) error {
+	if err := r.frontier.AddRequest(it.marshal()); err != nil {
+		return fmt.Errorf("%w: %v", ErrFrontier, err)
+	}
+	return nil
+}
+
+// markDone records url as done in this generation.
+func (r *run) markDone(url string) error {
+	if err := r.frontier.Visited(doneID(r.gen, url)); err != nil {
+		return fmt.Errorf("%w: %v", ErrFrontier, err)
+	}
+	return nil
+}
+
+// enqueue queues a URL found in a page, sitemap or feed, unless it was
+// seen in this Run, is done in this generation, is not allowed, or (for
+// pages, when History is set) is not due for a revisit.
+func (r *run) enqueue(it *item) error {
+	if !r.cfg.hostAllowed(it.URL) {
+		return nil
+	}
+	if it.Kind == kindPage && !r.cfg.patternAllowed(it.URL) {
+		return nil
+	}
+	k := hashKey(it.URL)
+	r.mu.Lock()
+	if r.seen[k] {
+		r.mu.Unlock()
+		return nil
+	}
+	r.seen[k] = true
+	r.mu.Unlock()
+	done, err := r.frontier.IsVisited(doneID(r.gen, it.URL))
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrFrontier, err)
+	}
+	if done {
+		return nil
+	}
+	if it.Kind == kindPage && r.cfg.History != nil {
+		if first, last, ok := r.cfg.History(it.URL); ok &&
+			!RevisitDue(first, last, r.cfg.now(), r.cfg.RevisitMin, r.cfg.RevisitMax) {
+			r.count(func(s *Stats) { s.Fresh++ })
+			return nil
+		}
+	}
+	return r.requeue(it)
+}
+
+// count updates the stats under the lock.
+func (r *run) count(f func(*Stats)) {
+	r.mu.Lock()
+	f(&r.stats)
+	r.mu.Unlock()
+}

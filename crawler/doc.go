@@ -1,0 +1,71 @@
+// Package crawler fetches news pages politely and hands them, one
+// newsarchive.Page per fetch, to a Sink (the archive, adapted in cmd).
+//
+// It is the only package that imports colly: colly builds and sends the
+// requests and parses HTML for links; everything around it — the frontier,
+// per-host politeness, robots.txt, retries, safety caps — lives here.
+//
+// # What a crawl does
+//
+// Seeds are page URLs, sitemaps (urlset, sitemap index, Google News
+// sitemaps, gzip-compressed or not) and RSS/Atom feeds; which one a seed is
+// is decided from what the server sends, not from its name. The pages a
+// sitemap or feed lists are fetched at the seed's depth (so Depth 0 with a
+// sitemap seed fetches every page the sitemap lists); links found in HTML
+// pages are followed while their depth is at most Options.Depth, only on the
+// allowed hosts and only when they match Options.URLPatterns. Dates and titles
+// that a feed or news sitemap gives travel with the page as newsarchive.Hint.
+// Sitemaps, feeds and robots.txt are never emitted to the Sink: only HTML
+// pages are.
+//
+// URLs are normalised with internal/urlnorm before they are queued, so a
+// link with utm_* parameters and its clean form are fetched once, under the
+// clean form. When a redirect happens, Page.URL is where it ended and
+// Page.RequestedURL the URL that was asked for.
+//
+// # Politeness
+//
+// Every host has a gate: at most Options.Parallelism requests in flight and
+// request starts spaced by Options.Delay, or by the host's robots.txt
+// Crawl-delay when that is longer. robots.txt is obeyed (unless
+// IgnoreRobots). A 429 or 503 pauses the whole host for the Retry-After the
+// server asked for (or an exponential back-off when it gave none), with
+// jitter, and the URL is retried within a per-URL and a per-run budget.
+// Conditional requests (If-None-Match, If-Modified-Since) are sent when
+// Options.Validators knows the page; a 304 is emitted as a Page with Status
+// 304 and no body.
+//
+// # Safety
+//
+// Unless AllowPrivate is set, every connection — redirects included — is
+// refused when the address it resolved to is loopback, private, link-local
+// (which includes the cloud metadata address 169.254.169.254), unspecified,
+// multicast, shared (100.64.0.0/10) or otherwise reserved; the check runs on
+// the resolved IP at dial time, so DNS tricks do not get around it. Bodies
+// are capped after decompression (a gzip bomb stops at MaxBodyBytes), every
+// request has a Timeout covering the whole body, redirects are capped, and
+// responses that are not HTML are not emitted.
+//
+// # Resuming and revisiting
+//
+// The frontier (the queue of URLs to fetch and the set of URLs done) lives
+// behind the Frontier interface; the default keeps it in memory, the archive
+// provides one over bbolt. Each Run is one generation of the frontier: a page
+// is marked done only after the Sink accepted it, and a Run that stops early
+// (cancelled, killed, Sink failure) leaves its generation open, so the next
+// Run with the same Frontier continues it without refetching finished pages.
+// A Run that finishes closes its generation: the next Run starts afresh, and
+// revisits every seed. Discovered (non-seed) pages are revisited on a schedule
+// that slows with their age, when Options.History tells the crawler when a
+// page was first and last fetched (see RevisitDue).
+//
+// # Caveats
+//
+//   - A page that was being fetched when the process was killed was taken
+//     off the queue but not marked done: it is fetched again only if a page
+//     that links to it is fetched again (seeds are, on the next generation).
+//   - When Options.Transport is set, the private-address check at dial time
+//     is the Transport's business; only literal IP addresses in URLs are
+//     still refused by the crawler itself.
+//   - Cookies are kept per host (through the Frontier), without paths.
+package crawler

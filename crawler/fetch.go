@@ -1,0 +1,418 @@
+package crawler
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+
+	"github.com/newsarchive/newsarchive"
+	"github.com/newsarchive/newsarchive/internal/urlnorm"
+)
+
+// stateKey is the colly.Context key of a fetch's state.
+const stateKey = "newsarchive.fetch"
+
+// fetchState is what the colly callbacks learn about one fetch.
+type fetchState struct {
+	it       *item
+	status   int
+	finalURL string
+	header   http.Header // as received, before colly saw it
+	body     []byte
+	links    []string
+	skip     string // why the body was not read
+}
+
+// newCollector makes a colly collector that fetches through c.client and
+// leaves every decision (revisits, robots, limits) to the crawler.
+func (c *Crawler) newCollector() *colly.Collector {
+	col := colly.NewCollector(
+		colly.UserAgent(c.cfg.UserAgent),
+		colly.AllowURLRevisit(),        // the frontier decides what was visited
+		colly.ParseHTTPErrorResponse(), // every status reaches the callbacks
+		colly.MaxBodySize(0),           // capTransport caps, and fails instead of truncating
+		colly.IgnoreRobotsTxt(),        // politeness.go obeys robots.txt, Crawl-delay included
+	)
+	col.SetClient(c.client)
+	col.OnResponseHeaders(func(r *colly.Response) {
+		st, ok := r.Ctx.GetAny(stateKey).(*fetchState)
+		if !ok {
+			return
+		}
+		st.status = r.StatusCode
+		st.finalURL = r.Request.URL.String()
+		st.header = r.Headers.Clone()
+		if reason := st.reject(); reason != "" {
+			st.skip = reason
+			r.Request.Abort() // the body is not read
+			return
+		}
+		// colly transcodes bodies to UTF-8 when Content-Type names a
+		// charset; a Page carries the raw bytes, so hide the charset from it
+		// (st.header keeps the original).
+		if ct := r.Headers.Get("Content-Type"); strings.Contains(ct, ";") {
+			mt, _, _ := strings.Cut(ct, ";")
+			r.Headers.Set("Content-Type", strings.TrimSpace(mt))
+		}
+	})
+	col.OnResponse(func(r *colly.Response) {
+		if st, ok := r.Ctx.GetAny(stateKey).(*fetchState); ok {
+			st.body = r.Body
+		}
+	})
+	return col
+}
+
+// withLinks makes col collect the links of HTML pages into the fetch state.
+func withLinks(col *colly.Collector) *colly.Collector {
+	col.OnHTML("a[href]", func(e *colly.HTMLElement) {
+		st, ok := e.Request.Ctx.GetAny(stateKey).(*fetchState)
+		if !ok {
+			return
+		}
+		if rel := strings.ToLower(e.Attr("rel")); strings.Contains(rel, "nofollow") {
+			return
+		}
+		if u := e.Request.AbsoluteURL(e.Attr("href")); u != "" {
+			st.links = append(st.links, u)
+		}
+	})
+	return col
+}
+
+// emittedStatus reports whether a page with this status goes to the Sink.
+// 404 and 410 do: they are evidence that an article went away.
+func emittedStatus(code int) bool {
+	return code >= 200 && code < 300 || code == http.StatusNotModified ||
+		code == http.StatusNotFound || code == http.StatusGone
+}
+
+// reject says why a response's body is not worth reading, from its status
+// and content type, or "".
+func (st *fetchState) reject() string {
+	if !emittedStatus(st.status) {
+		return "status"
+	}
+	if st.status == http.StatusNotModified {
+		return ""
+	}
+	ct := st.header.Get("Content-Type")
+	if ct == "" {
+		return "" // decided from the body
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt, _, _ = strings.Cut(strings.ToLower(ct), ";")
+		mt = strings.TrimSpace(mt)
+	}
+	if isHTMLType(mt) {
+		return ""
+	}
+	if st.it.Kind != kindPage && st.status < 300 && isFeedType(mt) {
+		return ""
+	}
+	return "content-type " + mt
+}
+
+func isHTMLType(mt string) bool {
+	return mt == "text/html" || mt == "application/xhtml+xml"
+}
+
+// isFeedType reports content types a sitemap or feed may come with.
+func isFeedType(mt string) bool {
+	return strings.HasSuffix(mt, "xml") || strings.Contains(mt, "gzip") ||
+		mt == "text/plain" || mt == "application/octet-stream" || mt == "application/json"
+}
+
+// isHTML reports whether a fetched body is HTML, by its header or, when
+// the server sent none, by sniffing.
+func (st *fetchState) isHTML() bool {
+	ct := st.header.Get("Content-Type")
+	if ct == "" {
+		ct = http.DetectContentType(st.body)
+	}
+	mt, _, _ := strings.Cut(strings.ToLower(ct), ";")
+	return isHTMLType(strings.TrimSpace(mt))
+}
+
+// work fetches one item and does what its response calls for. It runs in
+// its own goroutine.
+func (r *run) work(it *item) outcome {
+	u, err := url.Parse(it.URL)
+	if err != nil {
+		r.fail(it, err)
+		return outcome{fatal: r.markDone(it.URL)}
+	}
+	g := r.gates.get(u.Host)
+	if !r.cfg.IgnoreRobots {
+		r.loadRobots(r.keep, g, u)
+		if !robotsAllowed(g, u) {
+			r.skipped(it, "robots.txt")
+			return outcome{fatal: r.markDone(it.URL)}
+		}
+	}
+	if err := g.acquire(r.ctx, r.cfg.now); err != nil {
+		// Stopping: leave the item for the next Run.
+		r.untake(it)
+		if err := r.requeue(it); err != nil {
+			return outcome{fatal: err}
+		}
+		return outcome{}
+	}
+	st, dur, err := r.fetch(it)
+	g.release()
+	if st.status != 0 {
+		r.count(func(s *Stats) { s.Fetched++; s.Bytes += int64(len(st.body)) })
+		r.metrics().fetched(st.status, len(st.body), dur)
+	}
+	switch {
+	case err != nil && !errors.Is(err, colly.ErrAbortedAfterHeaders):
+		r.fail(it, err)
+	case st.status == http.StatusTooManyRequests || st.status == http.StatusServiceUnavailable:
+		if r.retry(it, st, g) {
+			return outcome{}
+		}
+		r.fail(it, fmt.Errorf("%w: %w", ErrRetryBudget, &StatusError{URL: it.URL, Code: st.status}))
+	case !emittedStatus(st.status):
+		r.fail(it, &StatusError{URL: it.URL, Code: st.status})
+	case st.skip != "":
+		r.skipped(it, st.skip)
+	case it.Kind != kindPage && st.status < 300 && sniffXML(st.body) != docOther:
+		if err := r.readFeed(it, st); err != nil {
+			return outcome{fatal: err}
+		}
+	case it.Kind == kindSitemap:
+		r.skipped(it, "not a sitemap or feed")
+	case st.status != http.StatusNotModified && !st.isHTML():
+		r.skipped(it, "not HTML")
+	default:
+		return r.emit(it, st, dur)
+	}
+	return outcome{fatal: r.markDone(it.URL)}
+}
+
+// fetch sends the request through colly.
+func (r *run) fetch(it *item) (*fetchState, time.Duration, error) {
+	st := &fetchState{it: it}
+	ctx := colly.NewContext()
+	ctx.Put(stateKey, st)
+	hdr := http.Header{}
+	hdr.Set("User-Agent", r.cfg.UserAgent)
+	if it.Kind == kindPage || it.Kind == kindSeed {
+		hdr.Set("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
+	} else {
+		hdr.Set("Accept", "application/xml,text/xml;q=0.9,*/*;q=0.8")
+	}
+	if it.Kind != kindSitemap && r.cfg.Validators != nil {
+		etag, lastMod := r.cfg.Validators(it.URL)
+		if etag != "" {
+			hdr.Set("If-None-Match", etag)
+		}
+		if lastMod != "" {
+			hdr.Set("If-Modified-Since", lastMod)
+		}
+	}
+	col := r.plain
+	if it.Depth < r.cfg.Depth {
+		col = r.linking
+	}
+	r.metrics().inFlight(1)
+	start := time.Now()
+	err := col.Request(http.MethodGet, it.URL, nil, ctx, hdr)
+	dur := time.Since(start)
+	r.metrics().inFlight(-1)
+	return st, dur, err
+}
+
+// emit hands a page to the Sink, queues its links, and marks it done —
+// in that order, so a crash in between refetches rather than loses.
+func (r *run) emit(it *item, st *fetchState, dur time.Duration) outcome {
+	p := &newsarchive.Page{
+		URL:       st.finalURL,
+		FetchedAt: r.cfg.now().UTC(),
+		Status:    st.status,
+		Header:    st.header,
+		Body:      st.body,
+		Hints:     it.Hints,
+	}
+	if p.URL == "" {
+		p.URL = it.URL
+	}
+	if p.URL != it.URL {
+		p.RequestedURL = it.URL
+	}
+	if st.status == http.StatusNotModified {
+		p.Body = nil
+	}
+	if err := r.cfg.Sink.Put(r.keep, p); err != nil {
+		return outcome{emitted: false, fatal: fmt.Errorf("%w: %s: %w", ErrSink, p.URL, err)}
+	}
+	r.count(func(s *Stats) {
+		s.Pages++
+		if st.status == http.StatusNotModified {
+			s.NotModified++
+		}
+	})
+	r.metrics().page(st.status)
+	if r.bar != nil {
+		_ = r.bar.Add(1)
+	}
+	r.cfg.log.Info("fetched", "url", p.URL, "status", p.Status, "bytes", len(p.Body), "dur", dur)
+	if it.Depth < r.cfg.Depth {
+		for _, l := range st.links {
+			n, err := urlnorm.Resolve(p.URL, l)
+			if err != nil {
+				continue
+			}
+			if err := r.enqueue(&item{URL: n, Depth: it.Depth + 1}); err != nil {
+				return outcome{emitted: true, fatal: err}
+			}
+		}
+	}
+	if err := r.markDone(it.URL); err != nil {
+		return outcome{emitted: true, fatal: err}
+	}
+	if n, err := urlnorm.Normalize(p.URL); err == nil && n != it.URL {
+		// The page redirected to: done too, and not queued again this Run.
+		r.mu.Lock()
+		r.seen[hashKey(n)] = true
+		r.mu.Unlock()
+		if err := r.markDone(n); err != nil {
+			return outcome{emitted: true, fatal: err}
+		}
+	}
+	return outcome{emitted: true}
+}
+
+// readFeed queues what a sitemap, sitemap index or feed lists.
+func (r *run) readFeed(it *item, st *fetchState) error {
+	var (
+		entries []listed
+		err     error
+		child   = kindPage
+	)
+	switch sniffXML(st.body) {
+	case docSitemap:
+		entries, err = parseSitemap(st.body, false)
+	case docSitemapIndex:
+		entries, err = parseSitemap(st.body, true)
+		child = kindSitemap
+	case docFeed:
+		entries, err = parseFeed(st.body)
+	}
+	if err != nil && len(entries) == 0 {
+		r.fail(it, fmt.Errorf("%s: %w", it.URL, err))
+		return nil
+	}
+	r.count(func(s *Stats) { s.Feeds++ })
+	r.cfg.log.Info("read sitemap or feed", "url", it.URL, "status", st.status, "bytes", len(st.body), "urls", len(entries))
+	base := st.finalURL
+	if base == "" {
+		base = it.URL
+	}
+	for _, e := range entries {
+		n, err := urlnorm.Resolve(base, e.URL)
+		if err != nil {
+			continue
+		}
+		next := &item{URL: n, Depth: it.Depth, Kind: child}
+		if e.Hint != nil {
+			next.Hints = []newsarchive.Hint{*e.Hint}
+		}
+		if err := r.enqueue(next); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// retry schedules another try of a URL that got 429 or 503, if the
+// budgets allow, pausing its whole host meanwhile.
+func (r *run) retry(it *item, st *fetchState, g *gate) bool {
+	r.mu.Lock()
+	ok := it.Retries < r.cfg.MaxRetries && (r.cfg.RetryBudget == 0 || r.retries < r.cfg.RetryBudget)
+	if ok {
+		r.retries++
+		r.stats.Retries++
+	}
+	r.mu.Unlock()
+	if !ok {
+		return false
+	}
+	now := r.cfg.now()
+	wait, ok := retryAfter(st.header.Get("Retry-After"), now)
+	if !ok {
+		wait = r.cfg.RetryBase << min(it.Retries, 16)
+	}
+	wait = min(wait, r.cfg.MaxRetryWait)
+	wait += rand.N(wait/4 + 1) // jitter, so that paused crawlers do not return in step
+	g.pause(now.Add(wait))
+	r.cfg.log.Warn("backing off", "url", it.URL, "status", st.status, "wait", wait, "retry", it.Retries+1)
+	r.metrics().retried()
+	next := *it
+	next.Retries++
+	r.untake(it)
+	if err := r.requeue(&next); err != nil {
+		r.fail(it, err)
+	}
+	return true
+}
+
+// retryAfter parses a Retry-After header: seconds or an HTTP date.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		if s > int64(365*24*time.Hour/time.Second) {
+			s = int64(365 * 24 * time.Hour / time.Second)
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// RevisitDue reports whether a page discovered by a link (not a seed) is
+// due for another fetch: the interval since the last fetch must reach a
+// quarter of the page's known age (last fetch minus first fetch, or now
+// minus first when that is longer), bounded by min and max. A page seen
+// for the first time an hour ago is revisited hourly; one known for a
+// month, about weekly; old pages every max.
+func RevisitDue(first, last, now time.Time, min, max time.Duration) bool {
+	age := now.Sub(first)
+	interval := age / 4
+	if interval < min {
+		interval = min
+	}
+	if interval > max {
+		interval = max
+	}
+	return now.Sub(last) >= interval
+}
+
+func (r *run) fail(it *item, err error) {
+	r.count(func(s *Stats) { s.Errors++ })
+	r.metrics().failed(err)
+	r.cfg.log.Warn("fetch failed", "url", it.URL, "err", err)
+}
+
+func (r *run) skipped(it *item, why string) {
+	r.count(func(s *Stats) { s.Skipped++ })
+	r.metrics().skippedPage()
+	r.cfg.log.Debug("skipped", "url", it.URL, "reason", why)
+}

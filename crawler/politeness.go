@@ -1,0 +1,146 @@
+package crawler
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/temoto/robotstxt"
+)
+
+// gate is the politeness state of one host: how many requests may be in
+// flight, and when the next one may start.
+type gate struct {
+	sem   chan struct{}
+	mu    sync.Mutex
+	delay time.Duration // between request starts
+	next  time.Time     // earliest start of the next request
+
+	robotsOnce sync.Once
+	robots     *robotstxt.Group // nil: everything allowed
+}
+
+// acquire waits for a free slot and for the host's next start time. It
+// returns ctx's error when ctx ends first, holding nothing.
+func (g *gate) acquire(ctx context.Context, now func() time.Time) error {
+	select {
+	case g.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	for {
+		g.mu.Lock()
+		t := now()
+		wait := g.next.Sub(t)
+		if wait <= 0 {
+			g.next = t.Add(g.delay)
+			g.mu.Unlock()
+			return nil
+		}
+		g.mu.Unlock()
+		// The host may be paused further while we sleep: loop and look again.
+		timer := time.NewTimer(wait)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			<-g.sem
+			return ctx.Err()
+		}
+	}
+}
+
+func (g *gate) release() { <-g.sem }
+
+// pause keeps the host quiet until t (a 429/503 back-off).
+func (g *gate) pause(t time.Time) {
+	g.mu.Lock()
+	if t.After(g.next) {
+		g.next = t
+	}
+	g.mu.Unlock()
+}
+
+// setDelay raises the spacing between request starts (Crawl-delay).
+func (g *gate) setDelay(d time.Duration) {
+	g.mu.Lock()
+	if d > g.delay {
+		g.delay = d
+	}
+	g.mu.Unlock()
+}
+
+// gates holds the gate of every host seen in a Run.
+type gates struct {
+	mu          sync.Mutex
+	m           map[string]*gate
+	parallelism int
+	delay       time.Duration
+}
+
+func (gs *gates) get(host string) *gate {
+	gs.mu.Lock()
+	defer gs.mu.Unlock()
+	g := gs.m[host]
+	if g == nil {
+		g = &gate{sem: make(chan struct{}, gs.parallelism), delay: gs.delay}
+		gs.m[host] = g
+	}
+	return g
+}
+
+// maxRobotsBytes caps a robots.txt body (Google reads 500 KiB).
+const maxRobotsBytes = 500 << 10
+
+// loadRobots fetches the robots.txt of u's host once per Run and applies its
+// Crawl-delay to the host's gate. A robots.txt that cannot be fetched allows
+// everything (the page fetch then fails on its own); a 5xx disallows
+// everything, as robotstxt.FromStatusAndBytes decides.
+func (r *run) loadRobots(ctx context.Context, g *gate, u *url.URL) {
+	g.robotsOnce.Do(func() {
+		ru := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, ru.String(), nil)
+		if err != nil {
+			return
+		}
+		req.Header.Set("User-Agent", r.cfg.UserAgent)
+		resp, err := r.client.Do(req)
+		if err != nil {
+			r.cfg.log.Debug("robots.txt not fetched", "url", ru.String(), "err", err)
+			return
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(io.LimitReader(resp.Body, maxRobotsBytes))
+		if err != nil {
+			r.cfg.log.Debug("robots.txt not read", "url", ru.String(), "err", err)
+			return
+		}
+		data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
+		if err != nil {
+			r.cfg.log.Debug("robots.txt not parsed", "url", ru.String(), "err", err)
+			return
+		}
+		grp := data.FindGroup(r.cfg.UserAgent)
+		g.robots = grp
+		if grp != nil && grp.CrawlDelay > 0 {
+			g.setDelay(grp.CrawlDelay)
+			r.cfg.log.Info("robots.txt crawl-delay", "url", ru.String(), "delay", grp.CrawlDelay)
+		}
+	})
+}
+
+// robotsAllowed reports whether u may be fetched under its host's
+// robots.txt.
+func robotsAllowed(g *gate, u *url.URL) bool {
+	if g.robots == nil {
+		return true
+	}
+	p := u.EscapedPath()
+	if u.RawQuery != "" {
+		p += "?" + u.RawQuery
+	}
+	return g.robots.Test(p)
+}
