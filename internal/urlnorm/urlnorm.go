@@ -45,6 +45,19 @@ func Normalize(raw string) (string, error) {
 	return normalizeURL(u)
 }
 
+// Clean returns the URL as it would be fetched: scheme and host in lower
+// case, no default port, no user info, no fragment, an empty path written as
+// "/", but the query kept as it is, tracking parameters included. It is the
+// form in which a URL is recorded as "fetched under" (Article.URLs), where
+// Normalize gives the identity two such URLs share.
+func Clean(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", err
+	}
+	return cleanURL(u)
+}
+
 // Resolve resolves ref against base and normalises the result.
 func Resolve(base, ref string) (string, error) {
 	b, err := url.Parse(strings.TrimSpace(base))
@@ -59,30 +72,8 @@ func Resolve(base, ref string) (string, error) {
 }
 
 func normalizeURL(u *url.URL) (string, error) {
-	u.Scheme = strings.ToLower(u.Scheme)
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", ErrNotHTTP
-	}
-	host := strings.ToLower(u.Hostname())
-	host = strings.TrimRight(host, ".")
-	if host == "" {
-		return "", ErrNotHTTP
-	}
-	port := u.Port()
-	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
-		port = ""
-	}
-	if strings.Contains(host, ":") { // IPv6 literal
-		host = "[" + host + "]"
-	}
-	if port != "" {
-		host += ":" + port
-	}
-	u.Host = host
-	u.User = nil
-	u.Fragment, u.RawFragment = "", ""
-	if u.Path == "" {
-		u.Path, u.RawPath = "/", ""
+	if _, err := cleanURL(u); err != nil {
+		return "", err
 	}
 	if u.RawQuery != "" {
 		q := u.Query()
@@ -107,6 +98,36 @@ func normalizeURL(u *url.URL) (string, error) {
 			}
 		}
 		u.RawQuery = b.String()
+	}
+	return u.String(), nil
+}
+
+// cleanURL does Clean's work on u in place.
+func cleanURL(u *url.URL) (string, error) {
+	u.Scheme = strings.ToLower(u.Scheme)
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", ErrNotHTTP
+	}
+	host := strings.ToLower(u.Hostname())
+	host = strings.TrimRight(host, ".")
+	if host == "" {
+		return "", ErrNotHTTP
+	}
+	port := u.Port()
+	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
+		port = ""
+	}
+	if strings.Contains(host, ":") { // IPv6 literal
+		host = "[" + host + "]"
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	u.Host = host
+	u.User = nil
+	u.Fragment, u.RawFragment = "", ""
+	if u.Path == "" {
+		u.Path, u.RawPath = "/", ""
 	}
 	u.ForceQuery = false
 	return u.String(), nil

@@ -78,3 +78,22 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+func TestClean(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"HTTP://News.Example:80/a?utm_source=x&b=1#top", "http://news.example/a?utm_source=x&b=1"},
+		{"https://news.example", "https://news.example/"},
+		{"https://u:p@news.example/a?", "https://news.example/a"},
+	}
+	for _, tt := range tests {
+		got, err := urlnorm.Clean(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("Clean(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+		n1, _ := urlnorm.Normalize(tt.in)
+		n2, _ := urlnorm.Normalize(got)
+		if n1 != n2 {
+			t.Errorf("Normalize(Clean(%q)) = %q, want Normalize of the original %q", tt.in, n2, n1)
+		}
+	}
+}
