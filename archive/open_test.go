@@ -28,13 +28,18 @@ func TestOpenErrors(t *testing.T) {
 	// A real archive, then truncated to half its size.
 	truncated := filepath.Join(dir, "truncated.db")
 	s := MustOpenPath(t, truncated, &fakeExtractor{})
-	for i := range 200 {
+	for i := range 60 {
 		MustPut(t, s, page("https://news.example/"+strings.Repeat("x", i), day, "d", "", "H", strings.Repeat("text ", 2000+i)))
 	}
 	s.Close()
-	st, _ := os.Stat(truncated)
-	if err := os.Truncate(truncated, st.Size()/2); err != nil {
+	full, err := os.ReadFile(truncated)
+	if err != nil {
 		t.Fatal(err)
+	}
+	cut := func(name string, n int) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, full[:n], 0o644)
+		return p
 	}
 
 	tests := []struct {
@@ -45,7 +50,10 @@ func TestOpenErrors(t *testing.T) {
 	}{
 		{"garbage", garbage, nil, archive.ErrCorrupt},
 		{"one byte", tiny, nil, archive.ErrCorrupt},
-		{"truncated", truncated, nil, archive.ErrCorrupt},
+		{"truncated to a quarter", cut("q.db", len(full)/4), nil, archive.ErrCorrupt},
+		{"truncated to half", cut("h.db", len(full)/2), nil, archive.ErrCorrupt},
+		{"meta pages only", cut("m.db", 8192), nil, archive.ErrCorrupt},
+		{"half a meta page", cut("p.db", 2048), nil, archive.ErrCorrupt},
 		{"other bbolt file", foreign, nil, archive.ErrSchema},
 		{"read-only missing file", filepath.Join(dir, "missing.db"), func(o *archive.Options) { o.ReadOnly = true }, os.ErrNotExist},
 	}

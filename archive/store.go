@@ -42,9 +42,8 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("archive: open %s: %w", path, err)
 		}
 	}
-	if st, err := os.Stat(path); err == nil && st.Size() > 0 && st.Size() < 4096*2 {
-		return nil, fmt.Errorf("archive: open %s: %w: file is %d bytes, too small to be an archive (truncated?)",
-			path, ErrCorrupt, st.Size())
+	if err := precheck(path); err != nil {
+		return nil, fmt.Errorf("archive: open %s: %w (restore it from a backup; it is not repaired automatically)", path, err)
 	}
 	bo := &bolt.Options{
 		Timeout:      opts.Timeout,
