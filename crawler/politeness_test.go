@@ -1,0 +1,344 @@
+package crawler
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/newsarchive/newsarchive"
+)
+
+func TestRobots(t *testing.T) {
+	s := newSite(t)
+	robots := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			fmt.Fprint(w, "User-agent: *\nDisallow: /\n\nUser-agent: newsarchive\nDisallow: /a/2\nCrawl-delay: 0.01\n")
+			return
+		}
+		s.Config.Handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(robots.Close)
+	sink := &memSink{}
+	o := testOptions(sink, robots.URL+"/")
+	var logs bytes.Buffer
+	o.Logger = newTestLogger(&logs)
+	st := mustRun(t, o)
+	paths := slices.Compact(sink.paths(robots.URL))
+	if want := []string{"/", "/a/1", "/a/3", "/section/"}; !slices.Equal(paths, want) {
+		t.Errorf("pages %q, want %q", paths, want)
+	}
+	if st.Skipped < 2 { // /a/2 by robots.txt, the PDF by its type
+		t.Errorf("Stats.Skipped = %d", st.Skipped)
+	}
+	if !strings.Contains(logs.String(), "crawl-delay") || !strings.Contains(logs.String(), "delay=10ms") {
+		t.Errorf("Crawl-delay not applied:\n%s", logs.String())
+	}
+
+	// IgnoreRobots fetches /a/2 and never asks for robots.txt.
+	sink = &memSink{}
+	o = testOptions(sink, s.URL+"/")
+	o.IgnoreRobots = true
+	mustRun(t, o)
+	if sink.page(s.URL+"/a/2") == nil || s.count("/robots.txt") != 0 {
+		t.Errorf("IgnoreRobots: pages %q, robots.txt fetched %d times", sink.paths(s.URL), s.count("/robots.txt"))
+	}
+}
+
+// flaky answers status (with Retry-After) the first fails times, then 200.
+func flaky(t *testing.T, status, fails int, retryAfter string) *site {
+	t.Helper()
+	s := &site{hits: map[string]int{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.hits[r.URL.Path]++
+		n := s.hits[r.URL.Path]
+		s.mu.Unlock()
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		if n <= fails {
+			if retryAfter != "" {
+				w.Header().Set("Retry-After", retryAfter)
+			}
+			w.WriteHeader(status)
+			return
+		}
+		fmt.Fprint(w, article(1))
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func TestBackOff(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		status      int
+		fails       int
+		retryAfter  string
+		maxRetries  int
+		budget      int
+		wantPages   int
+		wantRetries int
+	}{
+		{"429 then ok", 429, 2, "0", 3, 100, 1, 2},
+		{"503 without Retry-After", 503, 1, "", 3, 100, 1, 1},
+		{"503 with a date", 503, 1, time.Unix(0, 0).UTC().Format(http.TimeFormat), 3, 100, 1, 1},
+		{"retries spent", 429, 5, "0", 2, 100, 0, 2},
+		{"run budget spent", 429, 5, "0", 3, 1, 0, 1},
+		{"no retries", 503, 1, "0", 0, 100, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := flaky(t, tc.status, tc.fails, tc.retryAfter)
+			sink := &memSink{}
+			o := testOptions(sink, s.URL+"/")
+			o.MaxRetries = tc.maxRetries
+			o.RetryBudget = tc.budget
+			var logs bytes.Buffer
+			o.Logger = newTestLogger(&logs)
+			st := mustRun(t, o)
+			if st.Pages != tc.wantPages || st.Retries != tc.wantRetries {
+				t.Errorf("Pages %d, Retries %d; want %d, %d", st.Pages, st.Retries, tc.wantPages, tc.wantRetries)
+			}
+			if tc.wantPages == 0 && (st.Errors != 1 || !strings.Contains(logs.String(), ErrRetryBudget.Error())) {
+				t.Errorf("Errors %d, want 1 naming the retry budget:\n%s", st.Errors, logs.String())
+			}
+		})
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2025, 1, 18, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"", 0, false},
+		{"0", 0, true},
+		{"120", 2 * time.Minute, true},
+		{" 5 ", 5 * time.Second, true},
+		{"-3", 0, false},
+		{"soon", 0, false},
+		{"99999999999999", 365 * 24 * time.Hour, true},
+		{"Sat, 18 Jan 2025 12:01:30 GMT", 90 * time.Second, true},
+		{"Sat, 18 Jan 2025 11:00:00 GMT", 0, true},
+	} {
+		got, ok := retryAfter(tc.in, now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("retryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestConditionalGet(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.URL.Path+" "+r.Header.Get("If-None-Match")+"|"+r.Header.Get("If-Modified-Since"))
+		mu.Unlock()
+		w.Header().Set("ETag", `"v1"`)
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		fmt.Fprint(w, article(1, "/b"))
+	}))
+	t.Cleanup(s.Close)
+	sink := &memSink{}
+	o := testOptions(sink, s.URL+"/")
+	o.IgnoreRobots = true
+	o.Validators = func(url string) (string, string) {
+		if url == s.URL+"/" {
+			return `"v1"`, "Sat, 18 Jan 2025 12:00:00 GMT"
+		}
+		return "", ""
+	}
+	st := mustRun(t, o)
+	p := sink.page(s.URL + "/")
+	if p == nil || p.Status != http.StatusNotModified || p.Body != nil {
+		t.Fatalf("seed page %+v, want a 304 without body", p)
+	}
+	if st.NotModified != 1 || st.Pages != 1 {
+		t.Errorf("Stats %+v, want one 304 page and nothing else (no links from a 304)", st)
+	}
+	if want := []string{`/ "v1"|Sat, 18 Jan 2025 12:00:00 GMT`}; !slices.Equal(seen, want) {
+		t.Errorf("requests %q, want %q", seen, want)
+	}
+}
+
+func TestRevisitDue(t *testing.T) {
+	now := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	h, d := time.Hour, 24*time.Hour
+	for _, tc := range []struct {
+		first, last time.Duration // before now
+		want        bool
+	}{
+		{30 * time.Minute, 30 * time.Minute, false}, // new page: at most hourly
+		{2 * h, 61 * time.Minute, true},
+		{4 * d, 23 * h, false}, // known 4 days: daily
+		{4 * d, 25 * h, true},
+		{28 * d, 6 * d, false}, // known 4 weeks: weekly
+		{28 * d, 8 * d, true},
+		{1000 * d, 29 * d, false}, // old: every 30 days
+		{1000 * d, 31 * d, true},
+	} {
+		got := RevisitDue(now.Add(-tc.first), now.Add(-tc.last), now, time.Hour, 30*d)
+		if got != tc.want {
+			t.Errorf("first %v ago, last %v ago: due %v, want %v", tc.first, tc.last, got, tc.want)
+		}
+	}
+}
+
+func TestRevisitSchedule(t *testing.T) {
+	s := newSite(t)
+	sink := &memSink{}
+	o := testOptions(sink, s.URL+"/")
+	now := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	o.Now = func() time.Time { return now }
+	o.History = func(url string) (time.Time, time.Time, bool) {
+		switch strings.TrimPrefix(url, s.URL) {
+		case "/a/1": // fetched an hour ago, known for a year: not due
+			return now.AddDate(-1, 0, 0), now.Add(-time.Hour), true
+		case "/a/2": // known for a year, fetched 40 days ago: due
+			return now.AddDate(-1, 0, 0), now.AddDate(0, 0, -40), true
+		case "/": // a seed: fetched anyway
+			return now, now, true
+		}
+		return time.Time{}, time.Time{}, false
+	}
+	st := mustRun(t, o)
+	if sink.page(s.URL+"/a/1") != nil || sink.page(s.URL+"/a/2") == nil || sink.page(s.URL+"/") == nil {
+		t.Errorf("pages %q, want the seed and /a/2 but not /a/1", sink.paths(s.URL))
+	}
+	if st.Fresh != 1 {
+		t.Errorf("Stats.Fresh = %d, want 1", st.Fresh)
+	}
+}
+
+func TestGenerations(t *testing.T) {
+	s := newSite(t)
+	sink := &memSink{}
+	o := testOptions(sink, s.URL+"/")
+	o.Frontier = NewMemoryFrontier()
+	for run := 1; run <= 3; run++ {
+		st := mustRun(t, o)
+		if st.Resumed || st.Pages < 5 {
+			t.Errorf("run %d: %+v, want a fresh full run", run, st)
+		}
+		if n := s.count("/"); n != run {
+			t.Errorf("run %d: seed fetched %d times, want %d", run, n, run)
+		}
+	}
+	gen, err := currentGeneration(o.Frontier)
+	if err != nil || gen != 3 {
+		t.Errorf("generation %d, %v; want 3", gen, err)
+	}
+}
+
+func TestCurrentGeneration(t *testing.T) {
+	for _, n := range []uint64{0, 1, 2, 3, 7, 8, 9, 100, 1025} {
+		f := NewMemoryFrontier()
+		f.Init()
+		for g := range n {
+			f.Visited(genID(g))
+		}
+		if got, err := currentGeneration(f); got != n || err != nil {
+			t.Errorf("%d finished: generation %d, %v", n, got, err)
+		}
+	}
+}
+
+// cancelSink cancels the run after n pages.
+type cancelSink struct {
+	memSink
+	n      int
+	cancel context.CancelFunc
+}
+
+func (s *cancelSink) Put(ctx context.Context, p *newsarchive.Page) error {
+	err := s.memSink.Put(ctx, p)
+	s.mu.Lock()
+	if len(s.pages) == s.n {
+		s.cancel()
+	}
+	s.mu.Unlock()
+	return err
+}
+
+func TestCancelAndResume(t *testing.T) {
+	s := newSite(t)
+	frontier := NewMemoryFrontier()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	first := &cancelSink{n: 3, cancel: cancel}
+	o := testOptions(first, s.URL+"/")
+	o.Depth = 3
+	o.Parallelism = 1
+	o.Frontier = frontier
+	c, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.Run(ctx)
+	if err != nil || st.Pages < 3 || st.Pages >= 8 {
+		t.Fatalf("cancelled run: %+v, %v", st, err)
+	}
+	second := &memSink{}
+	o.Sink = second
+	st2 := mustRun(t, o)
+	if !st2.Resumed {
+		t.Errorf("second run did not resume: %+v", st2)
+	}
+	for _, p := range first.pages {
+		if second.page(p.URL) != nil {
+			t.Errorf("%s fetched again after resuming", p.URL)
+		}
+	}
+	all := slices.Compact(slices.Sorted(slices.Values(append(first.paths(s.URL), second.paths(s.URL)...))))
+	if want := []string{"/", "/a/1", "/a/2", "/a/3", "/a/4", "/a/5", "/a/6", "/section/"}; !slices.Equal(all, want) {
+		t.Errorf("pages over both runs %q, want %q", all, want)
+	}
+	// The next run is a new generation: the seed again.
+	third := &memSink{}
+	o.Sink = third
+	o.Depth = 0
+	if st := mustRun(t, o); st.Resumed || third.page(s.URL+"/") == nil {
+		t.Errorf("third run %+v, want the seed fetched afresh", st)
+	}
+}
+
+func TestBlockedAddr(t *testing.T) {
+	for _, tc := range []struct {
+		addr    string
+		blocked bool
+	}{
+		{"127.0.0.1", true}, {"127.8.9.10", true}, {"::1", true},
+		{"10.1.2.3", true}, {"172.16.0.1", true}, {"192.168.1.1", true},
+		{"169.254.169.254", true}, {"fe80::1", true}, {"fc00::1", true}, {"fd00:ec2::254", true},
+		{"0.0.0.0", true}, {"::", true}, {"100.100.100.200", true}, {"224.0.0.1", true},
+		{"255.255.255.255", true}, {"::ffff:127.0.0.1", true}, {"::ffff:169.254.169.254", true},
+		{"64:ff9b::a00:1", true}, {"198.18.0.1", true},
+		{"93.184.216.34", false}, {"8.8.8.8", false}, {"2606:4700:4700::1111", false}, {"::ffff:8.8.8.8", false},
+	} {
+		ip, err := netipParse(tc.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := blockedAddr(ip); got != tc.blocked {
+			t.Errorf("blockedAddr(%s) = %v, want %v", tc.addr, got, tc.blocked)
+		}
+		if err := dialControl("tcp", "["+tc.addr+"]:80", nil); (err != nil) != tc.blocked || err != nil && !errors.Is(err, ErrPrivateAddress) {
+			t.Errorf("dialControl(%s) = %v", tc.addr, err)
+		}
+	}
+}
