@@ -100,6 +100,9 @@ func TestPutOutcomes(t *testing.T) {
 		st.Versions != want.Versions || st.Aliases != want.Aliases || st.Bodies != want.Bodies {
 		t.Errorf("stats %+v, want %+v", st, want)
 	}
+	if err := s.Check(context.Background()); err != nil {
+		t.Error(err)
+	}
 	if st.StoredBytes <= 0 || st.StoredBytes >= st.BodyBytes {
 		t.Errorf("stored %d bytes for %d raw", st.StoredBytes, st.BodyBytes)
 	}
@@ -293,6 +296,9 @@ func TestConcurrentPut(t *testing.T) {
 		t.Errorf("export during writes saw %d records", exported)
 	}
 	st, _ := s.Stats(context.Background())
+	if err := s.Check(context.Background()); err != nil {
+		t.Error(err)
+	}
 	if st.Snapshots != 100 || st.Records != 25 || st.Versions != 25 {
 		t.Errorf("stats %+v, want 100 snapshots, 25 records, 25 versions", st)
 	}

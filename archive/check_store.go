@@ -1,0 +1,121 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Check verifies the whole archive: bbolt's own page checks, then that
+// every snapshot's body and record exist, every record has all its
+// versions and its aliases lead back to it, every snapshot ref points at a
+// snapshot of the record, and the running totals match what is stored. It
+// reads everything, in one read transaction; run it on a quiet archive. It
+// returns nil or an ErrCorrupt error listing up to ten problems.
+func (s *Store) Check(ctx context.Context) error {
+	var problems []string
+	report := func(format string, args ...any) bool {
+		problems = append(problems, fmt.Sprintf(format, args...))
+		return len(problems) < 10
+	}
+	err := s.view(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			if !report("bbolt: %v", err) {
+				return nil
+			}
+		}
+		c, err := txCounters(tx)
+		if err != nil {
+			return err
+		}
+		var got counters
+		var bodyBytes, storedBytes uint64
+		if err := tx.Bucket(bucketBodies).ForEach(func(k, v []byte) error {
+			b, err := decodeBody(v)
+			if err != nil {
+				return err
+			}
+			got.Bodies++
+			bodyBytes += uint64(b.RawLen)
+			storedBytes += uint64(len(v))
+			return nil
+		}); err != nil {
+			return err
+		}
+		cur := tx.Bucket(bucketSnapshots).Cursor()
+		for k, v := cur.First(); k != nil; k, v = cur.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			snap, err := decodeSnapshot(v)
+			if err != nil {
+				return fmt.Errorf("snapshot %d: %w", keyU64(k), err)
+			}
+			got.Snapshots++
+			if snap.RevisitOf != 0 {
+				got.Revisits++
+			}
+			if snap.BodyID != 0 && tx.Bucket(bucketBodies).Get(u64key(snap.BodyID)) == nil {
+				if !report("snapshot %d: body %d missing", keyU64(k), snap.BodyID) {
+					return nil
+				}
+			}
+			if snap.Record != 0 && tx.Bucket(bucketRefs).Get(refKey(snap.Record, keyU64(k))) == nil {
+				if !report("snapshot %d: no ref in record %d", keyU64(k), snap.Record) {
+					return nil
+				}
+			}
+		}
+		rc := tx.Bucket(bucketRecords).Cursor()
+		for k, v := rc.First(); k != nil; k, v = rc.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			seq := keyU64(k)
+			rec, err := decodeRecord(v)
+			if err != nil {
+				return fmt.Errorf("record %d: %w", seq, err)
+			}
+			got.Records++
+			if tx.Bucket(bucketVersions).Get(versionKey(seq, rec.Versions)) == nil {
+				report("record %s: latest version %d missing", rec.ID, rec.Versions)
+			}
+			if v := tx.Bucket(bucketRecordIDs).Get([]byte(rec.ID)); keyU64(v) != seq {
+				report("record %s: id does not lead to it", rec.ID)
+			}
+			for _, a := range rec.Aliases {
+				if v := tx.Bucket(bucketAliases).Get([]byte(a)); keyU64(v) != seq {
+					report("record %s: alias %s does not lead to it", rec.ID, a)
+				}
+			}
+			got.Aliases += uint64(len(rec.Aliases))
+			prefix := u64key(seq)
+			vc := tx.Bucket(bucketVersions).Cursor()
+			for vk, _ := vc.Seek(prefix); vk != nil && bytes.HasPrefix(vk, prefix); vk, _ = vc.Next() {
+				got.Versions++
+			}
+			if len(problems) >= 10 {
+				return nil
+			}
+		}
+		if got.Snapshots != c.Snapshots || got.Records != c.Records || got.Bodies != c.Bodies ||
+			got.Versions != c.Versions || got.Aliases != c.Aliases || got.Revisits != c.Revisits ||
+			bodyBytes != c.BodyBytes || storedBytes != c.StoredBytes {
+			report("totals say %+v, the buckets hold %+v (body bytes %d)", *c, got, bodyBytes)
+		}
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, ErrCorrupt) {
+			return fmt.Errorf("archive: check %s: %w", s.path, err)
+		}
+		return fmt.Errorf("archive: check %s: %w: %v", s.path, ErrCorrupt, err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("archive: check %s: %w: %q", s.path, ErrCorrupt, problems)
+	}
+	return nil
+}
