@@ -1,0 +1,42 @@
+# newsarchive — the two commands a new machine needs:
+#   make demo    crawl the bundled demo site into demo.db and export demo.jsonl (no network)
+#   make test    vet, then every test with the race detector
+GO      ?= go
+PKGS    := ./...
+BENCHCOUNT ?= 10
+
+.PHONY: all build test demo bench bench-peers lint fmt fuzz clean
+
+all: lint test build
+
+build:
+	$(GO) build -o bin/newsarchive ./cmd/newsarchive
+
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+
+demo:
+	$(GO) run ./cmd/newsarchive demo
+
+# Product benchmarks; compare two runs with benchstat (go run golang.org/x/perf/cmd/benchstat).
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) $(PKGS) | tee bench.txt
+
+# Extraction quality and speed against peer extractors (own go.mod in bench/).
+bench-peers:
+	$(MAKE) -C bench
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+# Short fuzzing pass over every parser's fuzz test.
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzNormalize -fuzztime 30s ./internal/urlnorm
+
+clean:
+	rm -rf bin demo.db demo.jsonl bench.txt

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/newsarchive/newsarchive"
+	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/crawler"
+	"github.com/newsarchive/newsarchive/extract"
+)
+
+// The archive is the crawler's sink, through archiveSink.
+var _ crawler.Sink = (*archiveSink)(nil)
+
+// archiveFlags are the flags every command that opens the archive shares.
+type archiveFlags struct {
+	path        string
+	lockTimeout time.Duration
+}
+
+func (f *archiveFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.path, "archive", "newsarchive.db", "archive file")
+	fs.DurationVar(&f.lockTimeout, "lock-timeout", 5*time.Second, "how long to wait for another process holding the archive (0: fail at once)")
+}
+
+// open opens the archive with the current extractor wired in.
+func (f *archiveFlags) open(readOnly bool) (*archive.Store, error) {
+	opts := archive.DefaultOptions()
+	opts.Timeout = f.lockTimeout
+	opts.ReadOnly = readOnly
+	opts.Extract = extract.New(extract.DefaultOptions()).Extract
+	return archive.Open(f.path, opts)
+}
+
+// archiveSink adapts the archive to crawler.Sink and counts what each page
+// did to the records, for the summary line.
+type archiveSink struct {
+	store *archive.Store
+
+	mu       sync.Mutex
+	outcomes map[archive.Outcome]int
+}
+
+func newArchiveSink(s *archive.Store) *archiveSink {
+	return &archiveSink{store: s, outcomes: map[archive.Outcome]int{}}
+}
+
+// Put stores one page. An archive error stops the crawl: nothing is
+// fetched that could not be kept.
+func (a *archiveSink) Put(ctx context.Context, p *newsarchive.Page) error {
+	r, err := a.store.Put(ctx, p)
+	if err != nil {
+		return fmt.Errorf("archive %s: %w", a.store.Path(), err)
+	}
+	a.mu.Lock()
+	a.outcomes[r.Outcome]++
+	a.mu.Unlock()
+	return nil
+}
+
+// count returns how many pages had outcome o.
+func (a *archiveSink) count(o archive.Outcome) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.outcomes[o]
+}

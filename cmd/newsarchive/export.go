@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/newsarchive/newsarchive/archive"
+)
+
+func runExport(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "export", "[--archive F] [--since T] [--site H] [--as-of T] [-o FILE]")
+	var af archiveFlags
+	af.register(fs)
+	since := fs.String("since", "", "only records seen at or after T (RFC 3339 or YYYY-MM-DD)")
+	site := fs.String("site", "", "only records of host H")
+	asOf := fs.String("as-of", "", "each record as it stood at T: the version current then (RFC 3339 or YYYY-MM-DD)")
+	format := fs.String("format", "jsonl", "output format: jsonl")
+	out := fs.String("o", "", "write to FILE instead of standard output (written whole or not at all)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("export: unexpected argument %q", fs.Arg(0))
+	}
+	var opts archive.ExportOptions
+	var err error
+	if opts.Since, err = parseTimeFlag("since", *since); err != nil {
+		return err
+	}
+	if opts.AsOf, err = parseTimeFlag("as-of", *asOf); err != nil {
+		return err
+	}
+	opts.Site = *site
+	if *format != "jsonl" {
+		return usagef("export: --format %q is not supported (jsonl)", *format)
+	}
+	store, err := af.open(true)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	n, err := writeOutput(e.stdout, *out, func(w io.Writer) (int, error) {
+		return store.Export(ctx, w, opts)
+	})
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		fmt.Fprintf(e.stderr, "exported %d records to %s\n", n, *out)
+	}
+	return nil
+}
+
+// writeOutput runs write against stdout, or against path when it is set:
+// into a temporary file beside it, renamed into place only when write
+// succeeded, so a failed export never leaves a half-written file behind.
+func writeOutput(stdout io.Writer, path string, write func(io.Writer) (int, error)) (int, error) {
+	if path == "" || path == "-" {
+		bw := bufio.NewWriterSize(stdout, 64<<10)
+		n, err := write(bw)
+		if ferr := bw.Flush(); err == nil && ferr != nil {
+			err = fmt.Errorf("write standard output: %w", ferr)
+		}
+		return n, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return 0, fmt.Errorf("create %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename this is a no-op
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return 0, fmt.Errorf("create %s: %w", path, err)
+	}
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	n, err := write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return n, fmt.Errorf("write %s: %w", path, err)
+	}
+	return n, nil
+}
+
+// parseTimeFlag reads a time given as RFC 3339 or as a date (midnight UTC).
+func parseTimeFlag(name, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, strings.TrimSpace(v)); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, usagef("--%s %q: want RFC 3339 (2025-01-18T09:00:00Z) or a date (2025-01-18)", name, v)
+}
