@@ -186,7 +186,7 @@ func (s *Store) prepare(in *ingest) error {
 		pc := *p
 		pc.SiteBlocks, pc.SitePages = prof.blocks, prof.pages
 		in.ran = true
-		in.article, in.extErr = s.opts.Extract(&pc)
+		in.article, in.extErr = safeExtract(s.opts.Extract, &pc)
 		if in.extErr != nil {
 			in.article = nil
 		}
@@ -518,4 +518,15 @@ func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, seq uint64, snap *snapsh
 	snap.Version = rec.Versions
 	in.res.RecordID, in.res.Version = rec.ID, rec.Versions
 	return in.touchRecord(tx, c, recSeq, rec, seq, snap, art)
+}
+
+// safeExtract calls the extractor, turning a panic into an error: one bad
+// page must not take the archive down.
+func safeExtract(extract func(*newsarchive.Page) (*newsarchive.Article, error), p *newsarchive.Page) (a *newsarchive.Article, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			a, err = nil, fmt.Errorf("extractor panicked on %s: %v", p.URL, r)
+		}
+	}()
+	return extract(p)
 }

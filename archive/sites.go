@@ -154,3 +154,10 @@ func (c *siteCache) apply(u *siteUpdate) {
 	}
 	c.hosts[u.host] = np
 }
+
+// reset drops every cached profile.
+func (c *siteCache) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.hosts = map[string]*siteProfile{}
+}

@@ -1,0 +1,91 @@
+package archive_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsarchive/newsarchive"
+	"github.com/newsarchive/newsarchive/archive"
+)
+
+func TestReplay(t *testing.T) {
+	ctx := context.Background()
+	f := &fakeExtractor{}
+	s, _ := MustOpen(t, f)
+	MustPut(t, s, page("https://a.example/1", day, "d1", "", "One", "p1"))
+	MustPut(t, s, page("https://a.example/1", day.Add(time.Hour), "d2", "", "One", "p1"))
+	MustPut(t, s, page("https://a.example/2", day, "d1", "", "Two", "p2"))
+	MustPut(t, s, page("https://b.example/3", day, "d1", "", "Three", "p3"))
+	MustPut(t, s, page("https://a.example/stub", day, "d1", "", "", "teaser only"))
+
+	// The new extractor dates every article, rewrites article 2's body
+	// and recognises the stub as an article.
+	v2 := func(p *newsarchive.Page) (*newsarchive.Article, error) {
+		a, err := f.Extract(p)
+		if err != nil {
+			return nil, err
+		}
+		a.DatePublished = "2024-12-02"
+		a.Extractor = "fake/2"
+		if strings.HasSuffix(p.URL, "/2") {
+			a.Paragraphs = []string{"p2 without the teaser"}
+			a.ContentHash = "changed"
+		}
+		if strings.HasSuffix(p.URL, "/stub") {
+			a.IsArticle, a.Headline, a.ContentHash = true, "Stub", "stub"
+		}
+		return a, nil
+	}
+	dry, err := s.Replay(ctx, archive.ReplayOptions{DryRun: true}, v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Replay(ctx, archive.ReplayOptions{}, v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := archive.ReplayReport{Records: 3, Snapshots: 4, Changed: 3, NewVersions: 1, Updated: 2, NewRecords: 1}
+	for name, got := range map[string]archive.ReplayReport{"dry run": dry, "replay": rep} {
+		if got.Records != want.Records || got.Snapshots != want.Snapshots || got.Changed != want.Changed ||
+			got.NewVersions != want.NewVersions || got.Updated != want.Updated || got.NewRecords != want.NewRecords {
+			t.Errorf("%s: %+v, want %+v", name, got, want)
+		}
+		if got.Fields["datePublished"] != 3 || got.Fields["paragraphs"] != 1 || got.Fields["headline"] != 0 {
+			t.Errorf("%s: fields %v", name, got.Fields)
+		}
+	}
+	recs := exportAll(t, s, archive.ExportOptions{})
+	if len(recs) != 4 {
+		t.Fatalf("%d records after replay, want 4", len(recs))
+	}
+	for _, a := range recs {
+		if a.DatePublished != "2024-12-02" || a.Extractor != "fake/2" {
+			t.Errorf("%s not replayed: %+v", a.URL, a)
+		}
+	}
+	if vs, _ := s.Versions(ctx, "https://a.example/2"); len(vs) != 2 || vs[0].Extractor != "fake/1" {
+		t.Errorf("article 2 versions %+v, want the old one kept", vs)
+	}
+	if vs, _ := s.Versions(ctx, "https://a.example/1"); len(vs) != 1 {
+		t.Errorf("article 1 versions %+v, want one (only dates changed)", vs)
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Error(err)
+	}
+	// A second replay finds nothing to do.
+	again, err := s.Replay(ctx, archive.ReplayOptions{}, v2)
+	if err != nil || again.Changed != 0 || again.NewRecords != 0 {
+		t.Errorf("second replay %+v %v", again, err)
+	}
+	// Filters.
+	site, err := s.Replay(ctx, archive.ReplayOptions{Site: "b.example"}, f.Extract)
+	if err != nil || site.Records != 1 {
+		t.Errorf("site filter: %+v %v", site, err)
+	}
+	since, err := s.Replay(ctx, archive.ReplayOptions{Since: day.Add(30 * time.Minute)}, f.Extract)
+	if err != nil || since.Records != 1 {
+		t.Errorf("since filter: %+v %v", since, err)
+	}
+}
