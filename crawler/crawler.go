@@ -107,12 +107,13 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	defer c.mu.Unlock()
 	start := c.cfg.now()
 	r := &run{
-		Crawler: c,
-		ctx:     ctx,
-		keep:    context.WithoutCancel(ctx),
-		gates:   gates{m: map[string]*gate{}, parallelism: c.cfg.Parallelism, delay: c.cfg.Delay},
-		seen:    map[uint64]bool{},
-		taken:   map[uint64]bool{},
+		Crawler:  c,
+		ctx:      ctx,
+		keep:     context.WithoutCancel(ctx),
+		gates:    gates{m: map[string]*gate{}, parallelism: c.cfg.Parallelism, delay: c.cfg.Delay},
+		seen:     map[uint64]bool{},
+		inFlight: map[uint64]bool{},
+		retried:  map[uint64]int{},
 	}
 	if c.cfg.Progress != nil {
 		max := int64(-1)
@@ -154,11 +155,12 @@ type run struct {
 
 	gates gates
 
-	mu      sync.Mutex
-	seen    map[uint64]bool // URLs queued (or listed) in this Run
-	taken   map[uint64]bool // URLs dispatched in this Run
-	stats   Stats
-	retries int
+	mu       sync.Mutex
+	seen     map[uint64]bool // URLs queued (or listed) in this Run
+	inFlight map[uint64]bool // URLs being fetched
+	retried  map[uint64]int  // retries per URL in this Run
+	stats    Stats
+	retries  int
 }
 
 // start opens the frontier and finds the generation to work on.
@@ -190,6 +192,12 @@ type outcome struct {
 }
 
 // loop dispatches the seeds, then the queue, to at most workers goroutines.
+//
+// Every item in flight keeps a copy in the queue (its lease) until it is
+// marked done: an item popped from the queue is added back before it is
+// dispatched, and a popped copy of an item that is done is dropped. So a
+// process killed at any moment leaves every unfinished item queued; a 429
+// or a Run cancelled before the fetch started needs no bookkeeping either.
 func (r *run) loop() error {
 	workers := min(max(r.cfg.Parallelism*len(r.cfg.hosts), 1), 64)
 	results := make(chan outcome, workers)
@@ -210,6 +218,13 @@ func (r *run) loop() error {
 			fatal = o.fatal
 		}
 	}
+	wait := func() { // for one worker to finish, or ctx
+		select {
+		case o := <-results:
+			collect(o)
+		case <-r.ctx.Done():
+		}
+	}
 	seeds := make([]*item, 0, len(r.cfg.seeds))
 	for _, s := range r.cfg.seeds {
 		seeds = append(seeds, &item{URL: s, Kind: kindSeed})
@@ -220,20 +235,14 @@ func (r *run) loop() error {
 			break
 		}
 		if active >= workers {
-			select {
-			case o := <-results:
-				collect(o)
-			case <-r.ctx.Done():
-			}
+			wait()
 			continue
 		}
 		var it *item
-		var raw []byte
 		if len(seeds) > 0 {
 			it, seeds = seeds[0], seeds[1:]
 		} else {
-			var err error
-			raw, err = r.pop()
+			raw, err := r.pop()
 			if err != nil {
 				fatal = err
 				break
@@ -242,41 +251,41 @@ func (r *run) loop() error {
 				if active == 0 {
 					break // done
 				}
-				select {
-				case o := <-results:
-					collect(o)
-				case <-r.ctx.Done():
-				}
+				wait()
 				continue
 			}
-			it, err = unmarshalItem(raw)
-			if err != nil {
+			if it, err = unmarshalItem(raw); err != nil {
 				r.cfg.log.Warn("dropping queue entry", "err", err)
 				continue
 			}
 		}
-		if skip, err := r.take(it); err != nil {
+		done, err := r.isDone(it.URL)
+		if err != nil {
 			fatal = err
 			break
-		} else if skip {
+		}
+		if done {
+			continue // a lease, or a duplicate, of a finished item
+		}
+		// From here on the item is off the queue: put it back (the lease).
+		if err := r.requeue(it); err != nil {
+			fatal = err
+			break
+		}
+		if !r.claim(it) {
+			// In flight already: its lease stays queued. Let it finish
+			// rather than spin over the queue.
+			wait()
 			continue
 		}
 		page := it.Kind != kindSitemap
 		if page && r.cfg.MaxPages > 0 {
 			for active > 0 && emitted+activePages >= r.cfg.MaxPages && r.ctx.Err() == nil {
-				select {
-				case o := <-results:
-					collect(o)
-				case <-r.ctx.Done():
-				}
+				wait()
 			}
 		}
 		if r.ctx.Err() != nil || fatal != nil || page && r.cfg.MaxPages > 0 && emitted+activePages >= r.cfg.MaxPages {
-			// Not started: back to the queue, for this Run or the next.
-			r.untake(it)
-			if err := r.requeue(it); err != nil && fatal == nil {
-				fatal = err
-			}
+			r.release(it) // not started; its lease is queued for the next Run
 			continue
 		}
 		active++
@@ -285,6 +294,7 @@ func (r *run) loop() error {
 		}
 		go func(it *item, page bool) {
 			o := r.work(it)
+			r.release(it)
 			o.page = page
 			results <- o
 		}(it, page)
@@ -324,32 +334,35 @@ func (r *run) pop() ([]byte, error) {
 	return raw, nil
 }
 
-// take claims an item for dispatch; skip is true when it was dispatched
-// already in this Run or is done in this generation.
-func (r *run) take(it *item) (skip bool, err error) {
+// claim marks an item in flight; false when it already is.
+func (r *run) claim(it *item) bool {
 	k := hashKey(it.URL)
 	r.mu.Lock()
-	if r.taken[k] {
-		r.mu.Unlock()
-		return true, nil
+	defer r.mu.Unlock()
+	if r.inFlight[k] {
+		return false
 	}
-	r.taken[k] = true
+	r.inFlight[k] = true
 	r.seen[k] = true
+	return true
+}
+
+func (r *run) release(it *item) {
+	r.mu.Lock()
+	delete(r.inFlight, hashKey(it.URL))
 	r.mu.Unlock()
-	done, err := r.frontier.IsVisited(doneID(r.gen, it.URL))
+}
+
+// isDone reports whether url is done in this generation.
+func (r *run) isDone(url string) (bool, error) {
+	done, err := r.frontier.IsVisited(doneID(r.gen, url))
 	if err != nil {
 		return false, fmt.Errorf("%w: %v", ErrFrontier, err)
 	}
 	return done, nil
 }
 
-func (r *run) untake(it *item) {
-	r.mu.Lock()
-	delete(r.taken, hashKey(it.URL))
-	r.mu.Unlock()
-}
-
-// requeue puts an item back at the end of the queue.
+// requeue adds an item at the end of the queue.
 func (r *run) requeue(it *item) error {
 	if err := r.frontier.AddRequest(it.marshal()); err != nil {
 		return fmt.Errorf("%w: %v", ErrFrontier, err)
@@ -383,9 +396,9 @@ func (r *run) enqueue(it *item) error {
 	}
 	r.seen[k] = true
 	r.mu.Unlock()
-	done, err := r.frontier.IsVisited(doneID(r.gen, it.URL))
+	done, err := r.isDone(it.URL)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrFrontier, err)
+		return err
 	}
 	if done {
 		return nil

@@ -61,9 +61,11 @@
 //
 // # Caveats
 //
-//   - A page that was being fetched when the process was killed was taken
-//     off the queue but not marked done: it is fetched again only if a page
-//     that links to it is fetched again (seeds are, on the next generation).
+//   - An item stays in the queue (a lease copy is added back when it is
+//     taken) until it is marked done, so a kill loses nothing; the price is
+//     two more queue writes per URL, and pages in flight at the kill are
+//     fetched again (the Sink may see a page twice; the archive adds a
+//     snapshot).
 //   - When Options.Transport is set, the private-address check at dial time
 //     is the Transport's business; only literal IP addresses in URLs are
 //     still refused by the crawler itself.

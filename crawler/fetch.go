@@ -160,12 +160,7 @@ func (r *run) work(it *item) outcome {
 		}
 	}
 	if err := g.acquire(r.ctx, r.cfg.now); err != nil {
-		// Stopping: leave the item for the next Run.
-		r.untake(it)
-		if err := r.requeue(it); err != nil {
-			return outcome{fatal: err}
-		}
-		return outcome{}
+		return outcome{} // stopping: the item's lease is queued for the next Run
 	}
 	st, dur, err := r.fetch(it)
 	g.release()
@@ -334,12 +329,15 @@ func (r *run) readFeed(it *item, st *fetchState) error {
 	return nil
 }
 
-// retry schedules another try of a URL that got 429 or 503, if the
-// budgets allow, pausing its whole host meanwhile.
+// retry lets a URL that got 429 or 503 be tried again, if the budgets
+// allow, pausing its whole host meanwhile.
 func (r *run) retry(it *item, st *fetchState, g *gate) bool {
+	k := hashKey(it.URL)
 	r.mu.Lock()
-	ok := it.Retries < r.cfg.MaxRetries && (r.cfg.RetryBudget == 0 || r.retries < r.cfg.RetryBudget)
+	n := r.retried[k]
+	ok := n < r.cfg.MaxRetries && (r.cfg.RetryBudget == 0 || r.retries < r.cfg.RetryBudget)
 	if ok {
+		r.retried[k]++
 		r.retries++
 		r.stats.Retries++
 	}
@@ -350,20 +348,14 @@ func (r *run) retry(it *item, st *fetchState, g *gate) bool {
 	now := r.cfg.now()
 	wait, ok := retryAfter(st.header.Get("Retry-After"), now)
 	if !ok {
-		wait = r.cfg.RetryBase << min(it.Retries, 16)
+		wait = r.cfg.RetryBase << min(n, 16)
 	}
 	wait = min(wait, r.cfg.MaxRetryWait)
 	wait += rand.N(wait/4 + 1) // jitter, so that paused crawlers do not return in step
 	g.pause(now.Add(wait))
-	r.cfg.log.Warn("backing off", "url", it.URL, "status", st.status, "wait", wait, "retry", it.Retries+1)
+	r.cfg.log.Warn("backing off", "url", it.URL, "status", st.status, "wait", wait, "retry", n+1)
 	r.metrics().retried()
-	next := *it
-	next.Retries++
-	r.untake(it)
-	if err := r.requeue(&next); err != nil {
-		r.fail(it, err)
-	}
-	return true
+	return true // not done: the item's lease in the queue is the retry
 }
 
 // retryAfter parses a Retry-After header: seconds or an HTTP date.

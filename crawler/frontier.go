@@ -129,11 +129,10 @@ const (
 
 // item is one queued URL, as serialised into the Frontier.
 type item struct {
-	URL     string             `json:"u"`
-	Depth   int                `json:"d,omitempty"`
-	Kind    kind               `json:"k,omitempty"`
-	Retries int                `json:"r,omitempty"`
-	Hints   []newsarchive.Hint `json:"h,omitempty"`
+	URL   string             `json:"u"`
+	Depth int                `json:"d,omitempty"`
+	Kind  kind               `json:"k,omitempty"`
+	Hints []newsarchive.Hint `json:"h,omitempty"`
 }
 
 func (it *item) marshal() []byte {
