@@ -1,0 +1,222 @@
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/newsarchive/newsarchive"
+	"github.com/newsarchive/newsarchive/internal/urlnorm"
+	bolt "go.etcd.io/bbolt"
+)
+
+// ImportReport says what an import stored.
+type ImportReport struct {
+	Records   int `json:"records"`   // records made
+	Snapshots int `json:"snapshots"` // snapshots (WARC) or snapshot refs (JSONL) stored
+	Revisits  int `json:"revisits"`  // WARC revisit records stored as revisits
+	Skipped   int `json:"skipped"`   // input records left out (duplicates, unsupported WARC types)
+}
+
+// importChunk is how many records one import transaction writes.
+const importChunk = 1000
+
+// ImportJSONL reads records as Export writes them (one JSON object per
+// line) into an empty archive, so that exporting it again gives the same
+// lines: each record keeps its id, URL, urls, version number, firstSeen,
+// lastSeen and snapshot refs. Only the version in the file is stored (a
+// JSONL export holds no older versions) and there are no snapshot bodies
+// (it holds none): Replay and WARC export have nothing to work on for
+// imported records. A record whose id is already imported is skipped.
+// Returns ErrNotEmpty when the archive holds records or snapshots.
+func (s *Store) ImportJSONL(ctx context.Context, r io.Reader) (ImportReport, error) {
+	var rep ImportReport
+	if err := s.requireEmpty(); err != nil {
+		return rep, err
+	}
+	br := bufio.NewReaderSize(r, 1<<20)
+	line := 0
+	var batch []*newsarchive.Article
+	var lines []int
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		var got ImportReport
+		err := s.update(func(tx *bolt.Tx) error {
+			got = ImportReport{}
+			c, err := txCounters(tx)
+			if err != nil {
+				return err
+			}
+			for i, a := range batch {
+				ok, refs, err := importRecord(tx, c, a)
+				if err != nil {
+					return fmt.Errorf("line %d: %w", lines[i], err)
+				}
+				if !ok {
+					got.Skipped++
+					continue
+				}
+				got.Records++
+				got.Snapshots += refs
+			}
+			return putCounters(tx, c)
+		})
+		if err != nil {
+			return err
+		}
+		rep.Records += got.Records
+		rep.Snapshots += got.Snapshots
+		rep.Skipped += got.Skipped
+		batch, lines = batch[:0], lines[:0]
+		return nil
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		b, err := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(b)) > 0 {
+			line++
+			a := &newsarchive.Article{}
+			if jerr := json.Unmarshal(b, a); jerr != nil {
+				return rep, fmt.Errorf("archive: import: line %d: %w", line, jerr)
+			}
+			if a.URL == "" {
+				return rep, fmt.Errorf("archive: import: line %d: record without url", line)
+			}
+			batch = append(batch, a)
+			lines = append(lines, line)
+			if len(batch) == importChunk {
+				if err := flush(); err != nil {
+					return rep, fmt.Errorf("archive: import: %w", err)
+				}
+			}
+		} else if len(b) > 0 {
+			line++
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return rep, fmt.Errorf("archive: import: line %d: %w", line+1, err)
+		}
+	}
+	if err := flush(); err != nil {
+		return rep, fmt.Errorf("archive: import: %w", err)
+	}
+	return rep, nil
+}
+
+// requireEmpty returns ErrNotEmpty unless the archive holds no snapshots
+// and no records.
+func (s *Store) requireEmpty() error {
+	return s.view(func(tx *bolt.Tx) error {
+		if k, _ := tx.Bucket(bucketSnapshots).Cursor().First(); k != nil {
+			return fmt.Errorf("archive: import into %s: %w (import into a new archive file)", s.path, ErrNotEmpty)
+		}
+		if k, _ := tx.Bucket(bucketRecords).Cursor().First(); k != nil {
+			return fmt.Errorf("archive: import into %s: %w (import into a new archive file)", s.path, ErrNotEmpty)
+		}
+		return nil
+	})
+}
+
+// importRecord stores one exported record; false when its id is taken.
+func importRecord(tx *bolt.Tx, c *counters, a *newsarchive.Article) (bool, int, error) {
+	canonical := normURL(a.URL)
+	id := a.ID
+	if id == "" {
+		id = urlnorm.ID(canonical)
+	}
+	ids := tx.Bucket(bucketRecordIDs)
+	if ids.Get([]byte(id)) != nil {
+		return false, 0, nil
+	}
+	seq, err := tx.Bucket(bucketRecords).NextSequence()
+	if err != nil {
+		return false, 0, err
+	}
+	if err := ids.Put([]byte(id), u64key(seq)); err != nil {
+		return false, 0, err
+	}
+	ver := a.Version
+	if ver < 1 {
+		ver = 1
+	}
+	rec := &record{ID: id, URL: canonical, Site: a.Site, FirstSeen: a.FirstSeen, LastSeen: a.LastSeen,
+		Versions: ver, ContentHash: a.ContentHash}
+	if rec.Site == "" {
+		rec.Site = urlnorm.Host(canonical)
+	}
+	aliases := tx.Bucket(bucketAliases)
+	for _, u := range append([]string{canonical}, a.URLs...) {
+		u = normURL(u)
+		if u == "" || aliases.Get([]byte(u)) != nil {
+			continue
+		}
+		if err := aliases.Put([]byte(u), u64key(seq)); err != nil {
+			return false, 0, err
+		}
+		rec.Aliases = append(rec.Aliases, u)
+		c.Aliases++
+	}
+	// The version is valid from the first snapshot that showed its content.
+	v := &version{ValidFrom: a.FirstSeen}
+	snaps := tx.Bucket(bucketSnapshots)
+	for i, sr := range a.Snapshots {
+		sid, err := strconv.ParseUint(sr.ID, 10, 64)
+		if err != nil || sid == 0 {
+			sid = 1<<62 + uint64(i) + snaps.Sequence()
+		}
+		if sid > snaps.Sequence() && sid < 1<<62 {
+			// Later Puts must not reuse the ids of imported snapshots.
+			if err := snaps.SetSequence(sid); err != nil {
+				return false, 0, err
+			}
+		}
+		r := &ref{URL: sr.URL, FetchedAt: sr.FetchedAt, Status: sr.Status, ContentHash: sr.ContentHash}
+		if sr.ContentHash == a.ContentHash {
+			r.Version = ver
+			if v.Snapshot == 0 || sr.FetchedAt.Before(v.ValidFrom) {
+				v.Snapshot, v.ValidFrom = sid, sr.FetchedAt
+			}
+		}
+		if err := tx.Bucket(bucketRefs).Put(refKey(seq, sid), encodeRef(r)); err != nil {
+			return false, 0, err
+		}
+		if rec.FirstSeen.IsZero() || sr.FetchedAt.Before(rec.FirstSeen) {
+			rec.FirstSeen = sr.FetchedAt
+		}
+		if sr.FetchedAt.After(rec.LastSeen) {
+			rec.LastSeen = sr.FetchedAt
+		}
+	}
+	if rec.FirstSeen.IsZero() {
+		rec.FirstSeen = time.Unix(0, 1).UTC()
+	}
+	if rec.LastSeen.IsZero() {
+		rec.LastSeen = rec.FirstSeen
+	}
+	if v.ValidFrom.IsZero() {
+		v.ValidFrom = rec.FirstSeen
+	}
+	js, err := articleJSON(a)
+	if err != nil {
+		return false, 0, err
+	}
+	v.Article = js
+	if err := tx.Bucket(bucketVersions).Put(versionKey(seq, ver), encodeVersion(v)); err != nil {
+		return false, 0, err
+	}
+	c.Records++
+	c.Versions++
+	return true, len(a.Snapshots), tx.Bucket(bucketRecords).Put(u64key(seq), encodeRecord(rec))
+}
