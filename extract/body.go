@@ -1,0 +1,292 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// nstat is what the analysis knows about one element.
+type nstat struct {
+	text, link int // bytes of visible text, and of it inside links
+	commas     int
+	p, img, li int // descendant counts
+	input      int
+	embed      int
+	junk       bool // the element itself is furniture
+	score      float64
+	scored     bool
+	fishy      int8 // 0 unknown, 1 fishy, -1 fine
+}
+
+// block is one run of text that a block-level element holds: a paragraph,
+// a heading, a list item, a caption.
+type block struct {
+	text  string
+	node  *html.Node // the block-level element the text belongs to
+	kind  byte       // 'p' paragraph, 'h' heading, 'l' list item, 'c' caption, 'q' quote/pre, 't' table cell
+	links int        // bytes of the text inside links
+	junk  bool       // inside furniture
+	// inContent is set once the main content is known.
+	inContent bool
+	key       string // normKey(text)
+}
+
+// analysis holds the per-element statistics and the text blocks of a
+// document; it is built once per Extract call.
+type analysis struct {
+	stats  map[*html.Node]*nstat
+	blocks []block
+}
+
+func newAnalysis(root *html.Node) *analysis {
+	a := &analysis{stats: make(map[*html.Node]*nstat, 2048)}
+	a.statPass(root, false)
+	a.blockPass(root)
+	return a
+}
+
+func (a *analysis) stat(n *html.Node) *nstat {
+	s := a.stats[n]
+	if s == nil {
+		s = &nstat{}
+		a.stats[n] = s
+	}
+	return s
+}
+
+// statPass computes text and link lengths and counts bottom-up, and marks
+// furniture.
+func (a *analysis) statPass(n *html.Node, inArticle bool) (text, link int) {
+	switch n.Type {
+	case html.TextNode:
+		return nonSpaceLen(n.Data), 0
+	case html.ElementNode, html.DocumentNode:
+	default:
+		return 0, 0
+	}
+	if n.Type == html.ElementNode && skipAtom(n.DataAtom) {
+		if n.DataAtom == atom.Input || n.DataAtom == atom.Iframe || n.DataAtom == atom.Object || n.DataAtom == atom.Embed || n.DataAtom == atom.Video {
+			if p := n.Parent; p != nil {
+				s := a.stat(p)
+				if n.DataAtom == atom.Input {
+					s.input++
+				} else {
+					s.embed++
+				}
+			}
+		}
+		return 0, 0
+	}
+	var s *nstat
+	parentInArticle := inArticle
+	if n.Type == html.ElementNode {
+		s = a.stat(n)
+		if n.DataAtom == atom.Article {
+			inArticle = true
+		}
+	} else {
+		s = &nstat{}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		t, l := a.statPass(c, inArticle)
+		text += t
+		link += l
+		if c.Type == html.TextNode {
+			s.commas += strings.Count(c.Data, ",") + strings.Count(c.Data, "，") + strings.Count(c.Data, "、")
+		}
+		if c.Type == html.ElementNode {
+			if cs := a.stats[c]; cs != nil {
+				s.commas += cs.commas
+				s.p += cs.p
+				s.img += cs.img
+				s.li += cs.li
+				s.input += cs.input
+				s.embed += cs.embed
+			}
+			switch c.DataAtom {
+			case atom.P:
+				s.p++
+			case atom.Img:
+				s.img++
+			case atom.Li:
+				s.li++
+			}
+		}
+	}
+	if n.Type == html.ElementNode && n.DataAtom == atom.A {
+		link = text
+	}
+	s.text, s.link = text, link
+	if n.Type == html.ElementNode {
+		s.junk = isJunk(n, parentInArticle, s)
+	}
+	return text, link
+}
+
+func nonSpaceLen(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\n', '\t', '\r', '\f':
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// linkDensity is the share of an element's text inside links.
+func (s *nstat) linkDensity() float64 {
+	if s == nil || s.text == 0 {
+		return 0
+	}
+	return float64(s.link) / float64(s.text)
+}
+
+// isCaptionNode reports elements that hold an image caption.
+func isCaptionNode(n *html.Node) bool {
+	if n.DataAtom == atom.Figcaption {
+		return true
+	}
+	ci := classID(n)
+	if ci == "" {
+		return false
+	}
+	for _, w := range [...]string{"wp-caption-text", "caption", "photo-credit", "image-credit", "img-credit", "photocredit"} {
+		if strings.Contains(ci, w) {
+			return !strings.Contains(ci, "captions-") && n.DataAtom != atom.Figure && n.DataAtom != atom.Img
+		}
+	}
+	return false
+}
+
+// blockPass emits the text blocks of the document in order.
+func (a *analysis) blockPass(root *html.Node) {
+	e := emitter{a: a}
+	e.walk(root, 0, nil, false)
+	e.flush()
+}
+
+type emitter struct {
+	a       *analysis
+	buf     textBuilder
+	links   int
+	owner   *html.Node
+	kind    byte
+	junk    bool
+	inLink  bool
+	lastBr  bool
+	caption int // depth inside caption elements
+}
+
+func (e *emitter) flush() {
+	t := e.buf.String()
+	if t != "" {
+		kind := e.kind
+		if e.caption > 0 {
+			kind = 'c'
+		}
+		e.a.blocks = append(e.a.blocks, block{text: t, node: e.owner, kind: kind, links: e.links, junk: e.junk})
+	}
+	e.buf = textBuilder{}
+	e.links = 0
+}
+
+// walk visits n. owner is the nearest block-level ancestor; junk says
+// whether an ancestor is furniture.
+func (e *emitter) walk(n *html.Node, depth int, owner *html.Node, junk bool) {
+	switch n.Type {
+	case html.TextNode:
+		if owner != e.owner || junk != e.junk {
+			if e.buf.b.Len() > 0 {
+				e.flush()
+			}
+			e.owner, e.junk = owner, junk
+			e.kind = kindOf(owner)
+		}
+		before := e.buf.b.Len()
+		e.buf.write(n.Data)
+		if e.inLink {
+			e.links += e.buf.b.Len() - before
+		}
+		if strings.TrimSpace(n.Data) != "" {
+			e.lastBr = false
+		}
+		return
+	case html.ElementNode:
+	case html.DocumentNode:
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			e.walk(c, depth+1, owner, junk)
+		}
+		return
+	default:
+		return
+	}
+	if skipAtom(n.DataAtom) || depth > 400 {
+		return
+	}
+	if n.DataAtom == atom.Br {
+		if e.lastBr && e.buf.b.Len() > 0 {
+			e.flush()
+		}
+		e.lastBr = true
+		e.buf.space = true
+		return
+	}
+	if s := e.a.stats[n]; s != nil && s.junk {
+		junk = true
+	}
+	block := isBlockAtom(n.DataAtom)
+	caption := isCaptionNode(n)
+	if block || caption {
+		if e.buf.b.Len() > 0 {
+			e.flush()
+		}
+		owner = n
+		e.owner, e.junk, e.kind = n, junk, kindOf(n)
+	}
+	if caption {
+		e.caption++
+	}
+	wasLink := e.inLink
+	if n.DataAtom == atom.A {
+		e.inLink = true
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		e.walk(c, depth+1, owner, junk)
+	}
+	e.inLink = wasLink
+	if block || caption {
+		if e.buf.b.Len() > 0 {
+			e.flush()
+		}
+		e.owner, e.junk, e.kind = n.Parent, junk, kindOf(n.Parent)
+	}
+	if caption {
+		e.caption--
+	}
+	if n.DataAtom == atom.Img || n.DataAtom == atom.Picture {
+		e.buf.space = true
+	}
+}
+
+func kindOf(n *html.Node) byte {
+	if n == nil {
+		return 'p'
+	}
+	switch n.DataAtom {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return 'h'
+	case atom.Li, atom.Dt, atom.Dd:
+		return 'l'
+	case atom.Pre, atom.Blockquote:
+		return 'q'
+	case atom.Td, atom.Th:
+		return 't'
+	case atom.Figcaption:
+		return 'c'
+	}
+	return 'p'
+}

@@ -1,0 +1,152 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Class and id words that mark page furniture rather than article text.
+// Long words match anywhere in the class or id; short ones only as a whole
+// token (so "ad" does not match "header" or "read").
+var (
+	junkWords = [...]string{
+		"comment", "disqus", "footer", "sidebar", "social", "share", "sharing", "newsletter",
+		"subscribe", "subscription", "promo", "sponsor", "advert", "banner", "breadcrumb", "menu",
+		"popup", "modal", "cookie", "consent", "gdpr", "pagination", "pager", "skyscraper",
+		"outbrain", "taboola", "recommend", "trending", "popular", "mostread", "most-read",
+		"most_read", "author-bio", "authorbio", "signup", "sign-up", "masthead", "toolbar",
+		"shoutbox", "combx", "community", "remark", "replies", "related", "navbar", "navigation",
+		"topnav", "subnav", "site-header", "site-footer", "teaser", "paywall", "donate", "ad-slot",
+		"adslot", "ad-container", "ad-wrapper", "advertisement", "print-only", "screen-reader",
+		"sr-only", "visually-hidden", "skip-link", "login", "follow-us", "tagcloud", "tag-list",
+		"taglist", "post-tags", "entry-tags", "article-tags", "byline", "dateline", "post-meta",
+		"entry-meta", "article-meta", "meta-data", "jump-link", "read-more", "readmore",
+		"more-stories", "hidden", "header", "newsfeed", "nav-", "-nav", "rating", "author-info",
+		"about-author", "author-box", "table-of-contents", "toc-", "wp-block-buttons", "inline-ad",
+	}
+	junkTokens = [...]string{"date", "dates", "time", "timestamp", "pubdate", "published", "ad", "ads", "nav", "tags", "tools", "meta", "share", "print", "aside", "sidebar", "banner", "hide", "bio"}
+	goodWords  = [...]string{"article", "body", "content", "entry", "main", "post", "story", "text", "blog", "prose", "column", "shadow"}
+)
+
+// classTokens splits a class/id string into its words.
+func classTokens(ci string) []string {
+	return strings.FieldsFunc(ci, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+}
+
+// junkClass reports whether a class/id string marks furniture.
+func junkClass(ci string) bool {
+	if ci == "" {
+		return false
+	}
+	bad := false
+	for _, w := range junkWords {
+		if strings.Contains(ci, w) {
+			bad = true
+			break
+		}
+	}
+	if !bad {
+		for _, t := range classTokens(ci) {
+			for _, w := range junkTokens {
+				if t == w {
+					bad = true
+					break
+				}
+			}
+			if bad {
+				break
+			}
+		}
+	}
+	if !bad {
+		return false
+	}
+	for _, w := range goodWords {
+		if strings.Contains(ci, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// classWeight is Readability's class/id weight: +25 for content-like names,
+// -25 for furniture-like names.
+func classWeight(ci string) int {
+	if ci == "" {
+		return 0
+	}
+	w := 0
+	for _, g := range [...]string{"article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text", "blog", "story"} {
+		if strings.Contains(ci, g) {
+			w += 25
+			break
+		}
+	}
+	for _, b := range [...]string{"hidden", "banner", "combx", "comment", "com-", "contact", "foot", "footer", "footnote", "gdpr", "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "tool", "widget"} {
+		if strings.Contains(ci, b) {
+			w -= 25
+			break
+		}
+	}
+	return w
+}
+
+// hiddenNode reports whether n is hidden from readers.
+func hiddenNode(n *html.Node) bool {
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "hidden":
+			return true
+		case "aria-hidden":
+			if a.Val == "true" && n.DataAtom != atom.Span && n.DataAtom != atom.I {
+				return true
+			}
+		case "style":
+			s := strings.ToLower(a.Val)
+			if strings.Contains(s, "display:none") || strings.Contains(s, "display: none") || strings.Contains(s, "visibility:hidden") || strings.Contains(s, "visibility: hidden") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// junkRole reports ARIA roles of page furniture.
+func junkRole(n *html.Node) bool {
+	switch strings.ToLower(attr(n, "role")) {
+	case "navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "alert", "alertdialog", "toolbar", "tablist":
+		return true
+	}
+	return false
+}
+
+// isJunk decides whether the subtree of n is furniture. inArticle says
+// whether n is inside an <article> (a <header> there is the article's
+// own header, not the site's).
+func isJunk(n *html.Node, inArticle bool, s *nstat) bool {
+	// A container that holds a whole article's worth of paragraphs is
+	// never furniture, whatever its class says (page builders put
+	// "widget" and "sidebar-layout" on everything).
+	big := s.p >= 4 && s.text >= 1000 && s.linkDensity() < 0.25
+	switch n.DataAtom {
+	case atom.Nav, atom.Footer, atom.Dialog, atom.Menu:
+		return true
+	case atom.Aside:
+		return !big
+	case atom.Header:
+		return !inArticle && !big
+	case atom.Body, atom.Html, atom.Main, atom.A:
+		return false
+	}
+	if hiddenNode(n) || junkRole(n) {
+		return true
+	}
+	if n.DataAtom == atom.Article || strings.EqualFold(attr(n, "itemprop"), "articleBody") {
+		return false
+	}
+	return !big && junkClass(classID(n))
+}

@@ -1,0 +1,38 @@
+package extract
+
+import (
+	"github.com/newsarchive/newsarchive/internal/urlnorm"
+)
+
+// identity returns the record URL and the URLs the page was fetched under.
+// The canonical URL (rel=canonical, then og:url) is the identity unless it
+// points to another site: then the normalised fetch URL stays the identity,
+// so one site's page can never overwrite another site's record.
+func identity(p pageURLs, canonical, ogURL string) (string, []string) {
+	fetch, err := urlnorm.Normalize(p.url)
+	if err != nil {
+		fetch = p.url
+	}
+	urls := []string{fetch}
+	if p.requested != "" {
+		if r, err := urlnorm.Normalize(p.requested); err == nil && r != fetch {
+			urls = append(urls, r)
+		}
+	}
+	for _, c := range [...]string{canonical, ogURL} {
+		if c == "" {
+			continue
+		}
+		u, err := urlnorm.Resolve(p.url, c)
+		if err != nil {
+			continue
+		}
+		if fetch != "" && !urlnorm.SameSite(u, fetch) {
+			continue
+		}
+		return u, urls
+	}
+	return fetch, urls
+}
+
+type pageURLs struct{ url, requested string }

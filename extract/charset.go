@@ -1,0 +1,132 @@
+package extract
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// looksBinary reports whether the start of a body holds bytes that never
+// occur in an HTML document (NUL and most other C0 controls).
+func looksBinary(b []byte) bool {
+	if len(b) > 1024 {
+		b = b[:1024]
+	}
+	// A UTF-16 BOM is text, not binary.
+	if bytes.HasPrefix(b, []byte{0xFE, 0xFF}) || bytes.HasPrefix(b, []byte{0xFF, 0xFE}) {
+		return false
+	}
+	bad := 0
+	for _, c := range b {
+		if c == 0 {
+			return true
+		}
+		if c < 0x09 || (c > 0x0D && c < 0x20 && c != 0x1B) {
+			bad++
+		}
+	}
+	return bad > len(b)/20+1
+}
+
+// isHTML decides whether a body is an HTML document, from the declared
+// Content-Type and the bytes.
+func isHTML(header http.Header, body []byte) bool {
+	if looksBinary(body) {
+		return false
+	}
+	ct := strings.ToLower(header.Get("Content-Type"))
+	switch {
+	case strings.Contains(ct, "html"):
+		return true
+	case ct != "" && !strings.HasPrefix(ct, "text/plain") && !strings.Contains(ct, "octet-stream") && !strings.Contains(ct, "xml"):
+		// A declared non-HTML type (image, pdf, json...) is believed.
+		return false
+	}
+	// Undeclared, plain text or XML: look for markup.
+	head := body
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	head = bytes.ToLower(head)
+	for _, tag := range [][]byte{[]byte("<html"), []byte("<!doctype html"), []byte("<head"), []byte("<body"), []byte("<p"), []byte("<div"), []byte("<title"), []byte("<meta"), []byte("<table"), []byte("<span"), []byte("<a "), []byte("<br"), []byte("<h1"), []byte("<h2"), []byte("<ul"), []byte("<article"), []byte("<section"), []byte("<main")} {
+		if bytes.Contains(head, tag) {
+			return true
+		}
+	}
+	return false
+}
+
+// decode returns the body as valid UTF-8, using (in order) a byte-order
+// mark, the Content-Type header, a meta charset declaration and sniffing.
+// A declaration that the bytes contradict is not believed: a body that is
+// valid UTF-8 with multi-byte sequences is read as UTF-8 whatever it says,
+// and a body declared UTF-8 that is not valid UTF-8 is read as
+// Windows-1252.
+func decode(body []byte, contentType string) string {
+	enc, name, _ := charset.DetermineEncoding(body, contentType)
+	valid := utf8.Valid(body)
+	switch {
+	case name == "utf-8" && valid:
+		return strings.TrimPrefix(string(body), "\uFEFF")
+	case name == "utf-8" && !valid:
+		if mostlyUTF8(body) {
+			return strings.ToValidUTF8(strings.TrimPrefix(string(body), "\uFEFF"), "\uFFFD")
+		}
+		enc = charmap.Windows1252
+	case valid && hasMultiByte(body) && !isUTF16(name):
+		// Declared as a legacy charset but the bytes are UTF-8: the
+		// declaration is wrong (a common CMS mistake).
+		return string(body)
+	}
+	out, err := decodeWith(enc, body)
+	if err != nil {
+		return strings.ToValidUTF8(string(body), "\uFFFD")
+	}
+	return strings.ToValidUTF8(out, "\uFFFD")
+}
+
+func isUTF16(name string) bool { return strings.HasPrefix(name, "utf-16") }
+
+func decodeWith(enc encoding.Encoding, body []byte) (string, error) {
+	b, err := enc.NewDecoder().Bytes(body)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimPrefix(string(b), "\uFEFF"), nil
+}
+
+// hasMultiByte reports whether b has any byte above ASCII.
+func hasMultiByte(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// mostlyUTF8 reports whether nearly all non-ASCII sequences of b are valid
+// UTF-8 (a UTF-8 page with a few broken bytes stays UTF-8).
+func mostlyUTF8(b []byte) bool {
+	good, bad := 0, 0
+	for len(b) > 0 {
+		if b[0] < 0x80 {
+			b = b[1:]
+			continue
+		}
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n <= 1 {
+			bad++
+			b = b[1:]
+			continue
+		}
+		good++
+		b = b[n:]
+	}
+	return good > 0 && bad*10 < good
+}

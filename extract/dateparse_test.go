@@ -1,0 +1,82 @@
+package extract
+
+import "testing"
+
+func TestDateFind(t *testing.T) {
+	dp := newDateParser()
+	tests := []struct {
+		in       string
+		dayFirst bool
+		want     string // "" = no date
+	}{
+		{"December 2, 2024", false, "2024-12-02"},
+		{"Dec. 2, 2024", false, "2024-12-02"},
+		{"Published on December 2nd, 2024 at 9:14", false, "2024-12-02"},
+		{"2024.12.02 09:14", false, "2024-12-02"},
+		{"2024-12-02", false, "2024-12-02"},
+		{"2024/12/02", false, "2024-12-02"},
+		{"2 déc. 2024", true, "2024-12-02"},
+		{"Publié le 2 décembre 2024 à 10h", true, "2024-12-02"},
+		{"2024년 12월 2일", true, "2024-12-02"},
+		{"2024年12月2日 9:14", true, "2024-12-02"},
+		{"2. Dezember 2024", true, "2024-12-02"},
+		{"Montag, 2. Dezember 2024, 09:14 Uhr", true, "2024-12-02"},
+		{"2 de diciembre de 2024", true, "2024-12-02"},
+		{"2 dezembro 2024", true, "2024-12-02"},
+		{"2 декабря 2024 г.", true, "2024-12-02"},
+		{"2 грудня 2024", true, "2024-12-02"},
+		{"2 Aralık 2024", true, "2024-12-02"},
+		{"2 grudnia 2024", true, "2024-12-02"},
+		{"02.12.2024", true, "2024-12-02"},
+		{"12/02/2024", false, "2024-12-02"},
+		{"02/12/2024", true, "2024-12-02"},
+		{"25/12/2024", false, "2024-12-25"},
+		{"Saturday, January 18, 2025", false, "2025-01-18"},
+		{"2 Dec 2024", false, "2024-12-02"},
+		{"No date here, only 42 apples", false, ""},
+		{"February 30, 2024", false, ""},
+		{"May 2024", false, ""},
+		{"31.13.2024", true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			p, ok := dp.find(tt.in, tt.dayFirst)
+			got := ""
+			if ok {
+				got = p.format()
+			}
+			if got != tt.want {
+				t.Errorf("find(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDateMachine(t *testing.T) {
+	dp := newDateParser()
+	tests := []struct{ in, want string }{
+		{"2024-12-02T09:14:00+01:00", "2024-12-02T09:14:00+01:00"},
+		{"2024-12-02T09:14:00Z", "2024-12-02T09:14:00Z"},
+		{"2024-12-02T09:14:00.123Z", "2024-12-02T09:14:00Z"},
+		{"2024-12-02T09:14:00+0100", "2024-12-02T09:14:00+01:00"},
+		{"2024-12-02T09:14:00", "2024-12-02T09:14:00Z"},
+		{"2024-12-02 09:14:00", "2024-12-02T09:14:00Z"},
+		{"2024-12-02", "2024-12-02"},
+		{"Mon, 02 Dec 2024 09:14:00 GMT", "2024-12-02T09:14:00Z"},
+		{"Mon, 02 Dec 2024 09:14:00 +0100", "2024-12-02T09:14:00+01:00"},
+		{"20241202", "2024-12-02"},
+		{"December 2, 2024", "2024-12-02"},
+		{"", ""},
+		{"garbage", ""},
+	}
+	for _, tt := range tests {
+		p, ok := dp.parseMachine(tt.in)
+		got := ""
+		if ok {
+			got = p.format()
+		}
+		if got != tt.want {
+			t.Errorf("parseMachine(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

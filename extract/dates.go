@@ -1,0 +1,324 @@
+package extract
+
+import (
+	"strings"
+	"time"
+
+	"github.com/newsarchive/newsarchive"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// dateCand is one candidate publication date and where it came from.
+type dateCand struct {
+	p      parsed
+	source string // json-ld | meta | time | text | url | feed | sitemap
+}
+
+// Meta keys that give the publication and modification dates, best first.
+var (
+	pubMetaKeys = [...]string{
+		"article:published_time", "og:article:published_time", "article:published", "datepublished",
+		"og:published_time", "published_time", "article.published", "publishdate", "publish-date",
+		"publish_date", "pubdate", "pub_date", "dc.date.issued", "dcterms.issued", "dc.date.created",
+		"dcterms.created", "dc.date", "dcterms.date", "sailthru.date", "parsely-pub-date",
+		"citation_publication_date", "citation_date", "originalpublicationdate", "article_date_original",
+		"cxenseparse:recs:publishtime", "og:pubdate", "rnews:datepublished", "displaydate",
+		"date_published", "article.created", "datecreated", "date", "created", "release_date",
+		"analyticsattributes.articledate", "bt:pubdate", "page.published", "dc.created",
+	}
+	modMetaKeys = [...]string{
+		"article:modified_time", "og:updated_time", "datemodified", "article:modified",
+		"dcterms.modified", "dc.date.modified", "last-modified", "lastmod", "modified_time",
+	}
+)
+
+// dateFinder gathers and ranks the date candidates of one page.
+type dateFinder struct {
+	dp        *dateParser
+	fetched   time.Time
+	dayFirst  bool
+	cands     []dateCand
+	fetchDay  string
+	haveFetch bool
+}
+
+func (f *dateFinder) ok(p parsed) bool {
+	if p.t.Year() < 1995 {
+		return false
+	}
+	if f.haveFetch {
+		if p.hasTime {
+			// A little slack for clocks and zones.
+			if p.t.After(f.fetched.Add(26 * time.Hour)) {
+				return false
+			}
+		} else if p.t.Format("2006-01-02") > f.fetched.Add(14*time.Hour).Format("2006-01-02") {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *dateFinder) add(p parsed, source string) {
+	if f.ok(p) {
+		f.cands = append(f.cands, dateCand{p: p, source: source})
+	}
+}
+
+func (f *dateFinder) addValue(v, source string) bool {
+	if v == "" {
+		return false
+	}
+	p, ok := f.dp.parseMachine(v)
+	if !ok || !f.ok(p) {
+		return false
+	}
+	f.cands = append(f.cands, dateCand{p: p, source: source})
+	return true
+}
+
+// best returns the chosen candidate: the first in cascade order, except
+// that a date on the fetch day itself (the site header's "today") loses to
+// any other candidate unless it comes from the page's structured metadata.
+func (f *dateFinder) best() (dateCand, bool) {
+	if len(f.cands) == 0 {
+		return dateCand{}, false
+	}
+	if f.haveFetch {
+		for _, c := range f.cands {
+			if c.source == "json-ld" || c.source == "meta" || c.p.t.Format("2006-01-02") != f.fetchDay {
+				return c, true
+			}
+		}
+	}
+	return f.cands[0], true
+}
+
+// dateHint reports whether a class/id suggests an element holds a date
+// or byline.
+func dateHint(ci string) bool {
+	if ci == "" {
+		return false
+	}
+	for _, w := range [...]string{"date", "time", "publish", "posted", "byline", "meta", "dateline", "timestamp", "info", "author", "submitted", "created", "datum", "fecha", "data-"} {
+		if strings.Contains(ci, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func isModifiedHint(ci string) bool {
+	return strings.Contains(ci, "update") || strings.Contains(ci, "modif") || strings.Contains(ci, "edited")
+}
+
+// findDates runs the date cascade: JSON-LD, meta tags, itemprop, <time>,
+// visible text near the article, the URL path, then feed and sitemap
+// hints.
+func (x *Extractor) findDates(p *newsarchive.Page, m *meta, a *analysis, scope *html.Node, dayFirst bool) (pub dateCand, ok bool, modified string) {
+	f := &dateFinder{dp: x.dates, dayFirst: dayFirst}
+	if !p.FetchedAt.IsZero() {
+		f.fetched, f.haveFetch = p.FetchedAt, true
+		f.fetchDay = p.FetchedAt.UTC().Format("2006-01-02")
+	}
+	for _, o := range m.ld {
+		for _, k := range [...]string{"datePublished", "dateCreated", "uploadDate"} {
+			if f.addValue(jsonString(o[k]), "json-ld") {
+				break
+			}
+		}
+	}
+	for _, k := range pubMetaKeys {
+		for _, v := range m.tags[k] {
+			f.addValue(v, "meta")
+		}
+	}
+	for _, n := range m.itemprops["datepublished"] {
+		v := attr(n, "datetime")
+		if v == "" {
+			v = attr(n, "content")
+		}
+		src := "meta"
+		if n.DataAtom == atom.Time {
+			src = "time"
+		}
+		if v == "" {
+			v = innerText(n)
+			src = "text"
+		}
+		f.addValue(v, src)
+	}
+	for _, o := range m.ldOther {
+		f.addValue(jsonString(o["datePublished"]), "json-ld")
+	}
+	x.timeDates(f, m, scope)
+	x.textDates(f, a, scope)
+	urlDate(f, p.URL)
+	for _, h := range p.Hints {
+		src := h.Source
+		if src != "feed" && src != "sitemap" {
+			src = "feed"
+		}
+		f.addValue(h.DatePublished, src)
+	}
+	pub, ok = f.best()
+
+	// Modified date: structured sources only.
+	for _, o := range m.ld {
+		if v := jsonString(o["dateModified"]); v != "" {
+			if mp, okm := x.dates.parseMachine(v); okm && f.ok(mp) {
+				modified = mp.format()
+				break
+			}
+		}
+	}
+	if modified == "" {
+		for _, k := range modMetaKeys {
+			if v := m.first(k); v != "" {
+				if mp, okm := x.dates.parseMachine(v); okm && f.ok(mp) {
+					modified = mp.format()
+					break
+				}
+			}
+		}
+	}
+	if ok && modified != "" && modified[:min(10, len(modified))] < pub.p.format()[:10] {
+		modified = ""
+	}
+	return pub, ok, modified
+}
+
+// timeDates adds <time> elements outside the site's furniture, those in
+// the article scope first, published ones before updated ones.
+func (x *Extractor) timeDates(f *dateFinder, m *meta, scope *html.Node) {
+	var inScope, other []*html.Node
+	for _, t := range m.times {
+		if siteFurniture(t) {
+			continue
+		}
+		if isModifiedHint(classID(t)) || (t.Parent != nil && isModifiedHint(classID(t.Parent))) {
+			continue
+		}
+		if scope != nil && isAncestor(scope, t) {
+			inScope = append(inScope, t)
+		} else {
+			other = append(other, t)
+		}
+	}
+	for _, list := range [][]*html.Node{inScope, other} {
+		for _, t := range list {
+			v := attr(t, "datetime")
+			if v == "" {
+				v = innerText(t)
+				if p, ok := f.dp.find(v, f.dayFirst); ok {
+					f.add(p, "time")
+				}
+				continue
+			}
+			if !f.addValue(v, "time") {
+				if p, ok := f.dp.find(innerText(t), f.dayFirst); ok {
+					f.add(p, "time")
+				}
+			}
+		}
+	}
+}
+
+// textDates adds dates written in bylines and datelines near the article:
+// blocks whose element (or a near ancestor) has a date-like class, then
+// short blocks at the top of the article.
+func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node) {
+	var first, second []string
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		if b.node == nil || len(b.text) > 200 || b.kind == 'c' {
+			continue
+		}
+		hinted := false
+		for p, k := b.node, 0; p != nil && k < 3; p, k = p.Parent, k+1 {
+			ci := classID(p)
+			if isModifiedHint(ci) {
+				break
+			}
+			if dateHint(ci) {
+				hinted = true
+				break
+			}
+		}
+		low := strings.ToLower(b.text)
+		if !hinted {
+			for _, w := range [...]string{"published", "posted", "publié", "veröffentlicht", "publicado", "pubblicato", "опубликовано", "yayınlanma", "date:"} {
+				if strings.Contains(low, w) {
+					hinted = true
+					break
+				}
+			}
+		}
+		if !hinted && !(scope != nil && len(b.text) < 100 && isAncestor(scope, b.node)) {
+			continue
+		}
+		if siteFurniture(b.node) {
+			continue
+		}
+		if hinted {
+			first = append(first, b.text)
+		} else {
+			second = append(second, b.text)
+		}
+	}
+	for _, list := range [][]string{first, second} {
+		for _, t := range list {
+			if p, ok := f.dp.find(t, f.dayFirst); ok && f.ok(p) {
+				f.add(p, "text")
+				return
+			}
+		}
+	}
+}
+
+// urlDate adds a date written in the URL path: /2024/12/02/, /2024-12-02,
+// /20241202.
+func urlDate(f *dateFinder, u string) {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	if i := strings.IndexByte(u, '/'); i >= 0 {
+		u = u[i:]
+	} else {
+		return
+	}
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	toks := tokenize(u, 200)
+	for i := 0; i+4 < len(toks); i++ {
+		t := toks[i]
+		if t.kind != 'n' || len(t.s) != 4 || i > 0 && toks[i-1].s != "/" && toks[i-1].s != "-" && toks[i-1].s != "_" {
+			continue
+		}
+		sep, mo, sep2, d := toks[i+1], toks[i+2], toks[i+3], toks[i+4]
+		if sep.kind == 's' && sep.s == sep2.s && (sep.s == "/" || sep.s == "-") && mo.kind == 'n' && d.kind == 'n' && len(mo.s) == 2 && len(d.s) <= 2 {
+			if p, ok := mk(t.n, mo.n, d.n); ok {
+				f.add(p, "url")
+				return
+			}
+		}
+	}
+	for _, t := range toks {
+		if t.kind == 'n' && len(t.s) == 8 && (strings.HasPrefix(t.s, "19") || strings.HasPrefix(t.s, "20")) {
+			if p, ok := mk(atoi(t.s[:4]), atoi(t.s[4:6]), atoi(t.s[6:])); ok {
+				f.add(p, "url")
+				return
+			}
+		}
+	}
+}
+
+func atoi(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}

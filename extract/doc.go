@@ -1,0 +1,36 @@
+// Package extract turns one fetched page into an article record: a
+// newsarchive.Page goes in, a newsarchive.Article comes out.
+//
+// It sits between the archive and the export in the pipeline: the archive
+// stores the raw snapshot and asks an Extractor (through a func field that
+// cmd wires) for the record it keeps and versions.
+//
+// What it does, in order, on one parse of the document:
+//
+//   - decodes the body to UTF-8 (HTTP Content-Type, byte-order mark, meta
+//     charset, sniffing; a declaration the bytes contradict is ignored);
+//   - reads the metadata cascade: JSON-LD (NewsArticle and friends, inside
+//     @graph and arrays), Open Graph and article:* meta, Dublin Core,
+//     itemprop, <time datetime>, visible bylines in many languages, dates in
+//     the URL path, and the feed or sitemap hints of the Page;
+//   - finds the main content by scoring text density, removes boilerplate
+//     (navigation, share bars, newsletter boxes, site-wide teaser lists such
+//     as "Hot this week" or "Most read", blocks repeated in the page or, with
+//     a site profile, across the site), keeps captions once and apart from
+//     the paragraphs, and keeps article-specific link blocks ("Related
+//     Articles", "See also") as structured related links;
+//   - hashes the normalised headline, paragraphs and captions, so a
+//     re-capture that only differs in the header date or the teasers has the
+//     same ContentHash.
+//
+// An Extractor is pure (no I/O, no globals) and safe for concurrent use.
+//
+// # Caveats
+//
+// The site header's "today" date is never taken as the publication date:
+// dates in header, navigation and footer are rejected, as are dates after
+// Page.FetchedAt, and the fetch day itself loses against any other
+// candidate. Pages that are HTML but not articles (index, tag, search, 404,
+// paywall stubs) give a record with IsArticle false and empty body fields,
+// not an error; bodies that are not HTML give ErrNotHTML.
+package extract

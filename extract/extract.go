@@ -1,0 +1,297 @@
+package extract
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/newsarchive/newsarchive"
+	"github.com/newsarchive/newsarchive/internal/urlnorm"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Name and Version identify this extractor in records:
+// Article.Extractor is Name + "/" + Version. Version changes whenever the
+// extraction of the same page may change.
+const (
+	Name    = "newsarchive"
+	Version = "0.1.0"
+)
+
+// Extractor turns pages into article records. It is safe for concurrent
+// use; build it once with New and share it.
+type Extractor struct {
+	opts  Options
+	log   *slog.Logger
+	dates *dateParser
+}
+
+// New returns an Extractor with the given options.
+func New(opts Options) *Extractor {
+	opts = opts.withDefaults()
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &Extractor{opts: opts, log: log, dates: newDateParser()}
+}
+
+// Extract makes the article record of one page. It returns ErrEmpty,
+// ErrNotHTML or ErrTooLarge (wrapped with the URL) for bodies it cannot
+// read; an HTML page that is not an article gives a record with IsArticle
+// false and empty body fields.
+func (e *Extractor) Extract(p *newsarchive.Page) (*newsarchive.Article, error) {
+	if p == nil {
+		return nil, ErrNilPage
+	}
+	if len(p.Body) == 0 {
+		return nil, fmt.Errorf("%w: %s", ErrEmpty, p.URL)
+	}
+	if e.opts.MaxBodyBytes > 0 && len(p.Body) > e.opts.MaxBodyBytes {
+		return nil, fmt.Errorf("%w: %s: %d bytes", ErrTooLarge, p.URL, len(p.Body))
+	}
+	if !isHTML(p.Header, p.Body) {
+		return nil, fmt.Errorf("%w: %s", ErrNotHTML, p.URL)
+	}
+	text := decode(p.Body, p.Header.Get("Content-Type"))
+	root, err := html.Parse(strings.NewReader(text))
+	if err != nil {
+		// x/net/html refuses documents nested deeper than 512 elements;
+		// flatten the excess and try once more.
+		root, err = html.Parse(strings.NewReader(flatten(text, maxDepth)))
+		if err != nil {
+			return nil, fmt.Errorf("extract: parse %s: %w", p.URL, err)
+		}
+	}
+	return e.extract(p, root), nil
+}
+
+func (e *Extractor) extract(p *newsarchive.Page, root *html.Node) *newsarchive.Article {
+	m := collectMeta(root)
+	a := newAnalysis(root)
+	for i := range a.blocks {
+		a.blocks[i].key = normKey(a.blocks[i].text)
+	}
+	base := p.URL
+	art := &newsarchive.Article{Extractor: Name + "/" + Version}
+	art.URL, art.URLs = identity(pageURLs{url: p.URL, requested: p.RequestedURL}, m.canonical, m.first("og:url"))
+	art.ID = urlnorm.ID(art.URL)
+	art.Site = urlnorm.Host(art.URL)
+	if art.Site == "" {
+		art.Site = urlnorm.Host(p.URL)
+	}
+
+	related := a.findLabelled(base)
+	body := findFirst(root, func(n *html.Node) bool { return n.DataAtom == atom.Body })
+	content := a.findContent(body)
+	a.markContent(content)
+	scope := articleScope(content)
+
+	hl, _ := headline(m, p.URL, scope)
+	art.Headline = hl
+	art.Language = m.language()
+	art.Description = m.description()
+	if img := m.image(); img != "" {
+		art.Image = resolve(base, img)
+	}
+	art.Section = m.section()
+	art.Authors = m.authors()
+	if len(art.Authors) == 0 {
+		art.Authors = bylineAuthors(a, scope)
+	}
+	lang := strings.ToLower(art.Language)
+	dayFirst := lang != "" && lang != "en" && lang != "en-us"
+	if pub, ok, mod := e.findDates(p, m, a, scope, dayFirst); ok {
+		art.DatePublished = pub.p.format()
+		art.DateSource = pub.source
+		art.DateModified = mod
+	}
+
+	caps := a.captions(scope, base)
+	paras := e.paragraphs(a, p, hl, caps)
+	art.Blocks = a.fingerprints()
+
+	art.IsArticle = e.isArticle(p, m, a, art, paras)
+	if art.IsArticle {
+		art.Captions = caps
+		art.Paragraphs = paras
+		art.Body = strings.Join(paras, "\n\n")
+		art.Related = related
+	}
+	art.ContentHash = contentHash(art.Headline, art.Paragraphs, art.Captions)
+	e.log.Debug("extracted", "url", p.URL, "paragraphs", len(paras), "captions", len(caps), "related", len(related), "article", art.IsArticle)
+	return art
+}
+
+// boilerLines are short lines that are page furniture wherever they are.
+var boilerLines = [...]string{
+	"advertisement", "advertisements", "ad", "sponsored", "share", "share this", "share this article",
+	"share on facebook", "share on twitter", "tweet", "email", "print", "click here", "read more",
+	"continue reading", "sign up", "subscribe", "follow us", "skip to content", "skip to main content",
+	"loading", "comments", "leave a comment", "leave a reply", "related", "back to top", "menu",
+	"scroll to continue with content", "story continues below advertisement", "copy link", "link copied",
+}
+
+// paragraphs returns the body paragraphs: the content blocks without
+// captions, the headline, furniture lines, blocks repeated elsewhere in the
+// page, and blocks the site profile knows as boilerplate.
+func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps []newsarchive.Caption) []string {
+	capKeys := make(map[string]bool, len(caps))
+	for _, c := range caps {
+		capKeys[normKey(c.Text)] = true
+	}
+	count := make(map[string]int, len(a.blocks))
+	outside := make(map[string]bool)
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		if len(b.key) < minBlockKey || b.kind == 'c' {
+			continue
+		}
+		count[b.key]++
+		if !b.inContent {
+			outside[b.key] = true
+		}
+	}
+	useProfile := p.SiteBlocks != nil && p.SitePages >= e.opts.MinSitePages
+	limit := max(2, int(e.opts.BoilerplateShare*float64(p.SitePages)+0.5))
+	hk := normKey(hl)
+	var out []string
+	emitted := map[string]bool{}
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		if !b.inContent || b.junk || b.kind == 'c' || b.key == "" {
+			continue
+		}
+		if capKeys[b.key] || (b.key == hk && b.kind != 'p') || b.key == hk {
+			continue
+		}
+		if len(b.key) >= minBlockKey {
+			if count[b.key] > 1 && outside[b.key] {
+				continue
+			}
+			if emitted[b.key] {
+				continue
+			}
+			if useProfile && p.SiteBlocks[fingerprint(b.key)] >= limit {
+				continue
+			}
+		}
+		if b.links*10 > len(b.text)*8 && len(b.text) < 300 {
+			continue
+		}
+		if len(b.key) < 40 && isBoilerLine(b.key) {
+			continue
+		}
+		if len(b.text) < 80 && e.isDateLine(b.text) {
+			continue
+		}
+		emitted[b.key] = true
+		out = append(out, b.text)
+	}
+	return out
+}
+
+// isDateLine reports a short line that is a dateline ("Published 2 Dec
+// 2024", "December 2, 2024 09:14"): metadata, not body text.
+func (e *Extractor) isDateLine(s string) bool {
+	if _, ok := e.dates.find(s, true); !ok {
+		return false
+	}
+	return len(strings.Fields(s)) <= 8
+}
+
+func isBoilerLine(key string) bool {
+	for _, l := range boilerLines {
+		if key == l {
+			return true
+		}
+	}
+	return false
+}
+
+// isArticle decides whether the page is an article: not an error page, not
+// an index or tag page of teasers, not a paywall stub.
+func (e *Extractor) isArticle(p *newsarchive.Page, m *meta, a *analysis, art *newsarchive.Article, paras []string) bool {
+	if p.Status >= 400 {
+		return false
+	}
+	tk := normKey(m.title + " " + art.Headline)
+	for _, s := range [...]string{"404", "page not found", "not found", "seite nicht gefunden", "page introuvable"} {
+		if strings.HasPrefix(tk, s) || strings.Contains(tk, " "+s) && len(tk) < 60 {
+			return false
+		}
+	}
+	n := 0
+	for _, s := range paras {
+		n += len(s)
+	}
+	if n < e.opts.MinArticleChars {
+		return false
+	}
+	articleSignal := len(m.ld) > 0 || strings.EqualFold(m.first("og:type"), "article") || m.first("article:published_time") != ""
+	for _, o := range m.ldOther {
+		switch jsonString(o["@type"]) {
+		case "CollectionPage", "SearchResultsPage", "ItemList", "ProfilePage":
+			if !articleSignal {
+				return false
+			}
+		}
+	}
+	if articleSignal {
+		return true
+	}
+	// An index page is content made of linked headlines.
+	linked, total := 0, 0
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		if !b.inContent || b.junk || len(b.key) < minBlockKey {
+			continue
+		}
+		total++
+		if b.links*10 >= len(b.text)*8 {
+			linked++
+		}
+	}
+	if linked >= 3 && linked*10 >= total*3 {
+		return false
+	}
+	return true
+}
+
+// bylineAuthors reads "By Name" lines near the top of the article when the
+// metadata names nobody.
+func bylineAuthors(a *analysis, scope *html.Node) []string {
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		if b.node == nil || len(b.text) > 120 || (scope != nil && !isAncestor(scope, b.node) && !dateHint(classID(b.node))) {
+			continue
+		}
+		low := strings.ToLower(b.text)
+		for _, pre := range [...]string{"by ", "von ", "par ", "por "} {
+			if strings.HasPrefix(low, pre) {
+				name := b.text[len(pre):]
+				// Stop at a date or a separator.
+				if j := strings.IndexAny(name, "|,·•–—\n"); j > 0 {
+					name = name[:j]
+				}
+				for _, w := range [...]string{" on ", " published", " updated", " am ", " le "} {
+					if j := strings.Index(strings.ToLower(name), w); j > 0 {
+						name = name[:j]
+					}
+				}
+				var out []string
+				for _, n := range splitAuthors(name) {
+					if n = cleanAuthor(n); n != "" && len(strings.Fields(n)) <= 5 {
+						out = append(out, n)
+					}
+				}
+				if len(out) > 0 {
+					return out
+				}
+			}
+		}
+	}
+	return nil
+}

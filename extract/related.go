@@ -1,0 +1,128 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/newsarchive/newsarchive"
+	"github.com/newsarchive/newsarchive/internal/urlnorm"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// findLabelled finds the labelled link blocks of the page: teaser lists
+// are marked as furniture; related blocks are returned and marked too, so
+// neither reaches the body.
+func (a *analysis) findLabelled(base string) []newsarchive.RelatedBlock {
+	var related []newsarchive.RelatedBlock
+	var junk []*html.Node
+	seen := map[*html.Node]bool{}
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		if b.node == nil || len(b.text) > 60 {
+			continue
+		}
+		kind := labelKind(normKey(strings.TrimRight(b.text, ":")))
+		if kind == 0 {
+			// "See also: <a>…</a>" written inside a paragraph.
+			if rb, ok := inlineRelated(b, base); ok && !seen[b.node] {
+				seen[b.node] = true
+				related = append(related, rb)
+				junk = append(junk, b.node)
+			}
+			continue
+		}
+		label := b.node
+		if seen[label] {
+			continue
+		}
+		if label.DataAtom == atom.A || ancestorOrSelf(label, func(p *html.Node) bool { return p.DataAtom == atom.Nav }) {
+			continue
+		}
+		var nodes []*html.Node
+		if sect, ok := labelSection(label, func(p *html.Node) bool {
+			return p.DataAtom == atom.Article || p.DataAtom == atom.Main || strings.EqualFold(attr(p, "itemprop"), "articleBody")
+		}); ok {
+			nodes = []*html.Node{sect}
+		} else {
+			nodes = append([]*html.Node{label}, followingUntilHeading(label)...)
+		}
+		for _, n := range nodes {
+			seen[n] = true
+		}
+		if kind == 't' {
+			junk = append(junk, nodes...)
+			continue
+		}
+		links := collectLinks(nodes, label, base)
+		if len(links) == 0 {
+			continue
+		}
+		junk = append(junk, nodes...)
+		if siteFurniture(label) && !ancestorOrSelf(label, func(p *html.Node) bool { return strings.Contains(classID(p), "related") }) {
+			continue
+		}
+		related = append(related, newsarchive.RelatedBlock{Label: strings.TrimRight(strings.TrimSpace(b.text), ":"), Links: links})
+	}
+	a.markJunk(junk...)
+	return related
+}
+
+// inlineRelated reads a short paragraph such as "See also: Title" whose
+// rest is links.
+func inlineRelated(b *block, base string) (newsarchive.RelatedBlock, bool) {
+	if b.kind != 'p' || b.links == 0 || len(b.text) > 200 {
+		return newsarchive.RelatedBlock{}, false
+	}
+	i := strings.IndexAny(b.text, ":：")
+	if i <= 0 || i > 30 {
+		return newsarchive.RelatedBlock{}, false
+	}
+	if labelKind(normKey(b.text[:i])) != 'r' || b.links*2 < len(b.text)-i {
+		return newsarchive.RelatedBlock{}, false
+	}
+	links := collectLinks([]*html.Node{b.node}, nil, base)
+	if len(links) == 0 {
+		return newsarchive.RelatedBlock{}, false
+	}
+	return newsarchive.RelatedBlock{Label: strings.TrimSpace(b.text[:i]), Links: links}, true
+}
+
+// collectLinks returns the distinct links under nodes (skipping the label),
+// resolved against base.
+func collectLinks(nodes []*html.Node, label *html.Node, base string) []newsarchive.Link {
+	var out []newsarchive.Link
+	seen := map[string]bool{}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n == label && n.DataAtom != atom.A {
+			return
+		}
+		if n.Type == html.ElementNode && n.DataAtom == atom.A {
+			href := strings.TrimSpace(attr(n, "href"))
+			title := innerText(n)
+			if title == "" {
+				title = foldSpace(attr(n, "title"))
+			}
+			if href == "" || title == "" || strings.HasPrefix(href, "#") || strings.HasPrefix(strings.ToLower(href), "javascript:") || strings.HasPrefix(strings.ToLower(href), "mailto:") {
+				return
+			}
+			u, err := urlnorm.Resolve(base, href)
+			if err != nil {
+				return
+			}
+			if seen[u] {
+				return
+			}
+			seen[u] = true
+			out = append(out, newsarchive.Link{Title: title, URL: u})
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	return out
+}

@@ -1,0 +1,185 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// teaserLabels are headings of site-wide teaser lists: the same links on
+// every page of a site, never the article and never its related links.
+var teaserLabels = [...]string{
+	"hot this week", "topics", "topic", "most read", "most popular", "popular", "popular posts",
+	"popular stories", "popular articles", "trending", "trending now", "trending stories", "latest",
+	"latest news", "latest stories", "latest posts", "latest articles", "recent posts", "recent articles",
+	"recent news", "editors picks", "editor s picks", "top stories", "don t miss", "dont miss",
+	"you may have missed", "more stories", "most viewed", "most shared", "most commented",
+	"in case you missed it", "recommended", "recommended for you", "you might also like",
+	"you may also like", "around the web", "sponsored", "sponsored content", "from our partners",
+	"newsletter", "follow us", "tags", "categories", "archives", "more news", "top news",
+	"the latest", "hot topics", "what s hot", "featured", "featured stories", "must read", "popular now",
+	"meistgelesen", "les plus lus", "à la une", "a la une", "lo más leído", "lo mas leido", "más leídas",
+	"mais lidas", "più letti", "인기 기사", "많이 본 뉴스", "人気記事",
+}
+
+// relatedLabels are headings of article-specific link blocks.
+var relatedLabels = [...]string{
+	"related", "related articles", "related stories", "related posts", "related content",
+	"related news", "related coverage", "related links", "related reading", "read more", "read also",
+	"see also", "more on this", "more on this story", "more on this topic", "further reading",
+	"also read", "read next", "more about this", "lire aussi", "à lire aussi", "a lire aussi",
+	"sur le même sujet", "voir aussi", "mehr zum thema", "siehe auch", "véase también", "vea también", "lesen sie auch", "auch interessant", "leia também",
+	"leia mais", "ver también", "lee también", "leggi anche", "関連記事", "관련기사", "관련 기사",
+}
+
+// labelKind tells whether a short text is the label of a teaser list ('t'),
+// a related block ('r'), or neither (0).
+func labelKind(key string) byte {
+	if key == "" || len(key) > 40 {
+		return 0
+	}
+	for _, l := range relatedLabels {
+		if key == normKey(l) {
+			return 'r'
+		}
+	}
+	for _, l := range teaserLabels {
+		if key == normKey(l) {
+			return 't'
+		}
+	}
+	return 0
+}
+
+// labelSection returns the element holding the list that a label heads:
+// the label's parent when the label is its first child, climbing while
+// that holds. ok is false when the list is the label's following siblings.
+func labelSection(label *html.Node, stop func(*html.Node) bool) (*html.Node, bool) {
+	n := label
+	var sect *html.Node
+	for i := 0; i < 3; i++ {
+		p := n.Parent
+		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || stop(p) {
+			break
+		}
+		if firstElementChild(p) != n {
+			break
+		}
+		sect = p
+		if hasLink(p) && textAfter(p, label) > 0 {
+			return sect, true
+		}
+		n = p
+	}
+	if sect != nil && hasLink(sect) {
+		return sect, true
+	}
+	return nil, false
+}
+
+func firstElementChild(p *html.Node) *html.Node {
+	for c := p.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && !skipAtom(c.DataAtom) {
+			return c
+		}
+		if c.Type == html.TextNode && strings.TrimSpace(c.Data) != "" {
+			return nil
+		}
+	}
+	return nil
+}
+
+func hasLink(n *html.Node) bool {
+	return findFirst(n, func(c *html.Node) bool { return c.DataAtom == atom.A && attr(c, "href") != "" }) != nil
+}
+
+// textAfter is a rough size of what a section holds besides its label.
+func textAfter(sect, label *html.Node) int {
+	n := 0
+	for c := sect.FirstChild; c != nil; c = c.NextSibling {
+		if c != label && c.Type == html.ElementNode {
+			n++
+		}
+	}
+	return n
+}
+
+// followingUntilHeading returns label's following siblings up to the next
+// heading of the same or a higher level.
+func followingUntilHeading(label *html.Node) []*html.Node {
+	var out []*html.Node
+	for s := label.NextSibling; s != nil; s = s.NextSibling {
+		if s.Type != html.ElementNode {
+			continue
+		}
+		if isHeading(s.DataAtom) && (!isHeading(label.DataAtom) || s.DataAtom <= label.DataAtom || s.DataAtom == label.DataAtom) {
+			break
+		}
+		if s.DataAtom == label.DataAtom && !isHeading(s.DataAtom) && labelKind(normKey(innerText(s))) != 0 {
+			break
+		}
+		out = append(out, s)
+		if len(out) > 30 {
+			break
+		}
+	}
+	return out
+}
+
+// markJunk marks the subtree of n as furniture, for the blocks too.
+func (a *analysis) markJunk(nodes ...*html.Node) {
+	if len(nodes) == 0 {
+		return
+	}
+	set := make(map[*html.Node]bool, len(nodes))
+	for _, n := range nodes {
+		a.stat(n).junk = true
+		set[n] = true
+	}
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		if b.junk {
+			continue
+		}
+		for p := b.node; p != nil; p = p.Parent {
+			if set[p] {
+				b.junk = true
+				break
+			}
+		}
+	}
+}
+
+// siteFurniture reports whether n sits in the site's header, navigation,
+// footer or sidebar: where the "today" date and teaser lists live.
+func siteFurniture(n *html.Node) bool {
+	inArticle := ancestorOrSelf(n, func(p *html.Node) bool { return p.DataAtom == atom.Article })
+	return ancestorOrSelf(n, func(p *html.Node) bool {
+		switch p.DataAtom {
+		case atom.Nav, atom.Footer, atom.Aside:
+			return true
+		case atom.Header:
+			return !inArticle
+		}
+		switch strings.ToLower(attr(p, "role")) {
+		case "navigation", "banner", "contentinfo", "complementary", "menubar":
+			return true
+		}
+		ci := classID(p)
+		if ci == "" {
+			return false
+		}
+		for _, w := range [...]string{"site-header", "masthead", "topbar", "top-bar", "navbar", "footer", "sidebar", "menu", "breadcrumb", "ticker", "teaser", "related", "widget", "comment", "trending", "popular"} {
+			if strings.Contains(ci, w) {
+				return true
+			}
+		}
+		for _, t := range classTokens(ci) {
+			if t == "header" || t == "nav" || t == "navigation" {
+				return !inArticle
+			}
+		}
+		return false
+	})
+}
