@@ -241,36 +241,30 @@ func (r *run) loop() error {
 		var it *item
 		if len(seeds) > 0 {
 			it, seeds = seeds[0], seeds[1:]
-		} else {
-			raw, err := r.pop()
+			done, err := r.isDone(it.URL)
+			if err == nil && !done {
+				err = r.requeue(it) // its lease
+			}
 			if err != nil {
 				fatal = err
 				break
 			}
-			if raw == nil {
+			if done {
+				continue
+			}
+		} else {
+			var err error
+			if it, err = r.next(); err != nil {
+				fatal = err
+				break
+			}
+			if it == nil {
 				if active == 0 {
 					break // done
 				}
 				wait()
 				continue
 			}
-			if it, err = unmarshalItem(raw); err != nil {
-				r.cfg.log.Warn("dropping queue entry", "err", err)
-				continue
-			}
-		}
-		done, err := r.isDone(it.URL)
-		if err != nil {
-			fatal = err
-			break
-		}
-		if done {
-			continue // a lease, or a duplicate, of a finished item
-		}
-		// From here on the item is off the queue: put it back (the lease).
-		if err := r.requeue(it); err != nil {
-			fatal = err
-			break
 		}
 		if !r.claim(it) {
 			// In flight already: its lease stays queued. Let it finish
@@ -318,20 +312,60 @@ func (r *run) loop() error {
 	return nil
 }
 
-// pop takes the next queued request, or nil when the queue is empty.
-func (r *run) pop() ([]byte, error) {
-	n, err := r.frontier.QueueSize()
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFrontier, err)
+// next takes the next queued item that is not done, with its lease
+// already queued again; nil when the queue is empty. Copies of done items
+// are dropped on the way.
+func (r *run) next() (*item, error) {
+	ferr := func(err error) error { return fmt.Errorf("%w: %v", ErrFrontier, err) }
+	pk, peeks := r.frontier.(Peeker)
+	for {
+		if n, err := r.frontier.QueueSize(); err != nil {
+			return nil, ferr(err)
+		} else if n == 0 {
+			return nil, nil
+		}
+		var raw []byte
+		var err error
+		if peeks {
+			raw, err = pk.PeekRequest()
+		} else {
+			raw, err = r.frontier.GetRequest()
+		}
+		if err != nil {
+			return nil, ferr(err)
+		}
+		if raw == nil {
+			return nil, nil
+		}
+		it, perr := unmarshalItem(raw)
+		done := false
+		if perr == nil {
+			if done, err = r.isDone(it.URL); err != nil {
+				return nil, err
+			}
+		} else {
+			r.cfg.log.Warn("dropping queue entry", "err", perr)
+		}
+		if perr != nil || done {
+			if peeks {
+				if _, err := r.frontier.GetRequest(); err != nil {
+					return nil, ferr(err)
+				}
+			}
+			continue
+		}
+		// Lease first, then take: a crash in between leaves two copies,
+		// never none. Without PeekRequest the order cannot be this one.
+		if err := r.frontier.AddRequest(raw); err != nil {
+			return nil, ferr(err)
+		}
+		if peeks {
+			if _, err := r.frontier.GetRequest(); err != nil {
+				return nil, ferr(err)
+			}
+		}
+		return it, nil
 	}
-	if n == 0 {
-		return nil, nil
-	}
-	raw, err := r.frontier.GetRequest()
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFrontier, err)
-	}
-	return raw, nil
 }
 
 // claim marks an item in flight; false when it already is.

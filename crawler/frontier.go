@@ -46,6 +46,19 @@ type Frontier interface {
 	QueueSize() (int, error)
 }
 
+// Peeker is implemented by Frontiers that can show the oldest request
+// without removing it. The crawler is the queue's only consumer; with
+// PeekRequest it queues an item's lease copy before taking the item, so a
+// process killed at any moment leaves every unfinished request queued.
+// Without it, a kill between GetRequest and the AddRequest of the lease
+// loses that one request for the rest of the generation (the next
+// generation finds it again from the seeds).
+type Peeker interface {
+	// PeekRequest returns the oldest request of the queue without
+	// removing it, or nil and no error when the queue is empty.
+	PeekRequest() ([]byte, error)
+}
+
 // NewMemoryFrontier returns a Frontier that keeps everything in memory:
 // the default when Options.Frontier is nil, and a model for persistent
 // implementations.
@@ -110,6 +123,15 @@ func (m *memFrontier) GetRequest() ([]byte, error) {
 	m.queue[0] = nil
 	m.queue = m.queue[1:]
 	return r, nil
+}
+
+func (m *memFrontier) PeekRequest() ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.queue) == 0 {
+		return nil, nil
+	}
+	return m.queue[0], nil
 }
 
 func (m *memFrontier) QueueSize() (int, error) {

@@ -275,9 +275,16 @@ func (s *cancelSink) Put(ctx context.Context, p *newsarchive.Page) error {
 	return err
 }
 
+// noPeek hides a Frontier's PeekRequest.
+type noPeek struct{ Frontier }
+
 func TestCancelAndResume(t *testing.T) {
+	t.Run("peek", func(t *testing.T) { testCancelAndResume(t, NewMemoryFrontier()) })
+	t.Run("no peek", func(t *testing.T) { testCancelAndResume(t, noPeek{NewMemoryFrontier()}) })
+}
+
+func testCancelAndResume(t *testing.T, frontier Frontier) {
 	s := newSite(t)
-	frontier := NewMemoryFrontier()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	first := &cancelSink{n: 3, cancel: cancel}

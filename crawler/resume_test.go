@@ -100,6 +100,15 @@ func (ff *fileFrontier) GetRequest() ([]byte, error) {
 	return b, ff.log("G")
 }
 
+func (ff *fileFrontier) PeekRequest() ([]byte, error) {
+	ff.mu.Lock()
+	defer ff.mu.Unlock()
+	if len(ff.queue) == 0 {
+		return nil, nil
+	}
+	return ff.queue[0], nil
+}
+
 func (ff *fileFrontier) QueueSize() (int, error) {
 	ff.mu.Lock()
 	defer ff.mu.Unlock()
