@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"time"
 
@@ -10,45 +11,77 @@ import (
 	"github.com/newsarchive/newsarchive/crawler"
 )
 
-// crawlFlags are the flags of crawl (and the demo's crawl).
-type crawlFlags struct {
-	archiveFlags
-	maxPages     int
-	depth        int
-	allowPrivate bool
-	parallelism  int
-	delay        time.Duration
-	logFormat    string
-	verbose      bool
+// logFlags choose how a long-running command logs.
+type logFlags struct {
+	format  string
+	verbose bool
+}
+
+func (f *logFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.format, "log-format", "text", "log line format: text or json")
+	fs.BoolVar(&f.verbose, "v", false, "log every fetch")
 }
 
 func runCrawl(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "crawl", "[flags] SEED...   (SEED: page URL, sitemap or feed URL)")
-	var f crawlFlags
-	f.archiveFlags.register(fs)
+	fs := newFlagSet(e, "crawl", "[flags] [--config job.yaml] SEED...   (SEED: page URL, sitemap or feed URL)")
+	var af archiveFlags
+	af.register(fs)
+	var lf logFlags
+	lf.register(fs)
 	def := crawler.DefaultOptions()
-	fs.IntVar(&f.maxPages, "max-pages", 0, "stop after this many pages (0: no limit)")
-	fs.IntVar(&f.depth, "depth", 2, "link hops followed from the seeds (0: the seeds only)")
-	fs.BoolVar(&f.allowPrivate, "allow-private", false, "allow fetching private, loopback and link-local addresses")
-	fs.IntVar(&f.parallelism, "parallelism", def.Parallelism, "requests in flight per host")
-	fs.DurationVar(&f.delay, "delay", def.Delay, "time between two requests to one host")
-	fs.StringVar(&f.logFormat, "log-format", "text", "log line format: text or json")
-	fs.BoolVar(&f.verbose, "v", false, "log every fetch")
+	config := fs.String("config", "", "job file (YAML) with seeds, hosts, patterns, depth, limits; flags given too override it")
+	maxPages := fs.Int("max-pages", 0, "stop after this many pages (0: no limit)")
+	depth := fs.Int("depth", 2, "link hops followed from the seeds (0: the seeds only)")
+	allowPrivate := fs.Bool("allow-private", false, "allow fetching private, loopback and link-local addresses")
+	parallelism := fs.Int("parallelism", def.Parallelism, "requests in flight per host")
+	delay := fs.Duration("delay", def.Delay, "time between two requests to one host")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	job := &jobConfig{Name: "crawl"}
+	if *config != "" {
+		var err error
+		if job, err = loadJob(*config); err != nil {
+			return usagef("crawl --config: %v", err)
+		}
+		if job.Name == "" {
+			job.Name = "crawl"
+		}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *config == "" || set["depth"] {
+		job.Depth = depth
+	}
+	if *config == "" || set["max-pages"] {
+		job.MaxPages = *maxPages
+	}
+	if *config == "" || set["allow-private"] {
+		job.AllowPrivate = *allowPrivate
+	}
+	if *config == "" || set["parallelism"] {
+		job.Parallelism = *parallelism
+	}
+	if *config == "" || set["delay"] {
+		d := duration(*delay)
+		job.Delay = &d
+	}
+	job.Seeds = append(job.Seeds, fs.Args()...)
+	if len(job.Seeds) == 0 {
 		fs.Usage()
 		return usagef("crawl: no SEED given")
 	}
-	if f.maxPages < 0 || f.depth < 0 || f.parallelism < 1 || f.delay < 0 {
+	if *maxPages < 0 || *depth < 0 || *parallelism < 1 || *delay < 0 {
 		return usagef("crawl: --max-pages and --depth must be >= 0, --parallelism >= 1, --delay >= 0")
 	}
-	store, err := f.open(false)
+	if err := job.validate(false); err != nil {
+		return usagef("crawl: %v", err)
+	}
+	store, err := af.open(false)
 	if err != nil {
 		return err
 	}
-	sum, err := crawlInto(ctx, e, store, &f, fs.Args())
+	sum, err := crawlInto(ctx, e, store, job, lf, nil)
 	if cerr := store.Close(); cerr != nil && err == nil {
 		err = cerr
 	}
@@ -74,21 +107,15 @@ func (s *crawlSummary) String() string {
 		s.archive.Records, s.archive.Snapshots)
 }
 
-// crawlInto runs one crawl of seeds into store.
-func crawlInto(ctx context.Context, e *env, store *archive.Store, f *crawlFlags, seeds []string) (*crawlSummary, error) {
+// crawlInto runs one crawl job into store. metrics may be nil.
+func crawlInto(ctx context.Context, e *env, store *archive.Store, job *jobConfig, lf logFlags, metrics *crawler.Metrics) (*crawlSummary, error) {
 	start := time.Now()
 	sink := newArchiveSink(store)
-	opts := crawler.DefaultOptions()
-	opts.Seeds = seeds
-	opts.Depth = f.depth
-	opts.MaxPages = f.maxPages
-	opts.AllowPrivate = f.allowPrivate
-	opts.Parallelism = f.parallelism
-	opts.Delay = f.delay
-	opts.Sink = sink
+	opts := job.options(sink)
 	opts.Validators = store.Validators
-	opts.Logger = newLogger(e.stderr, f.logFormat, f.verbose)
-	if isTerminal(e.stderr) && !f.verbose {
+	opts.Metrics = metrics
+	opts.Logger = newLogger(e.stderr, lf.format, lf.verbose).With("job", job.Name)
+	if isTerminal(e.stderr) && !lf.verbose && metrics == nil {
 		opts.Progress = e.stderr
 	}
 	c, err := crawler.New(opts)

@@ -41,20 +41,22 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	origin := "http://" + ln.Addr().String()
 	fmt.Fprintf(e.stderr, "serving the demo site at %s\n", origin)
 
-	f := crawlFlags{
-		archiveFlags: archiveFlags{path: *dbPath, lockTimeout: 5 * time.Second},
-		depth:        3,
-		allowPrivate: true, // the demo site is on loopback
-		parallelism:  4,    // our own local server: no need for real-site politeness
-		logFormat:    "text",
+	af := archiveFlags{path: *dbPath, lockTimeout: 5 * time.Second}
+	depth, noDelay := 3, duration(0)
+	job := &jobConfig{
+		Name:         "demo",
+		Seeds:        []string{origin + "/", origin + "/sitemap.xml", origin + "/rss.xml"},
+		Depth:        &depth,
+		AllowPrivate: true, // the demo site is on loopback
+		Parallelism:  4,    // our own local server: no need for real-site politeness
+		Delay:        &noDelay,
 	}
-	store, err := f.open(false)
+	store, err := af.open(false)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	seeds := []string{origin + "/", origin + "/sitemap.xml", origin + "/rss.xml"}
-	sum, err := crawlInto(ctx, e, store, &f, seeds)
+	sum, err := crawlInto(ctx, e, store, job, logFlags{format: "text"}, nil)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}

@@ -28,11 +28,13 @@ type env struct {
 // commands lists the subcommands by name.
 func commands() map[string]command {
 	return map[string]command{
-		"crawl":   {"crawl SEEDs (page URLs, sitemaps, feeds) into the archive", runCrawl},
-		"extract": {"extract article records from HTML files (one JSON, or JSONL for many)", runExtract},
-		"export":  {"write the archive's records as JSONL", runExport},
-		"stats":   {"print what the archive holds", runStats},
-		"demo":    {"crawl the bundled demo site into demo.db and export demo.jsonl", runDemo},
+		"crawl":    {"crawl SEEDs (page URLs, sitemaps, feeds) into the archive", runCrawl},
+		"extract":  {"extract article records from HTML files (one JSON, or JSONL for many)", runExtract},
+		"export":   {"write the archive's records as JSONL", runExport},
+		"stats":    {"print what the archive holds", runStats},
+		"schedule": {"run the crawl jobs of a jobs file on their cron schedules until stopped", runSchedule},
+		"show":     {"print one record, its versions and snapshots, or a diff between versions", runShow},
+		"demo":     {"crawl the bundled demo site into demo.db and export demo.jsonl", runDemo},
 	}
 }
 

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/newsarchive/newsarchive"
+	"github.com/newsarchive/newsarchive/fixtures"
+)
+
+// runCLI runs the command line in-process and returns its output and exit
+// status.
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, strings.NewReader(""), &out, &errOut)
+	code = exitCode(err, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+// readJSONL decodes one record per line.
+func readJSONL(t *testing.T, data []byte) []newsarchive.Article {
+	t.Helper()
+	var recs []newsarchive.Article
+	for i, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		var a newsarchive.Article
+		if err := json.Unmarshal(line, &a); err != nil {
+			t.Fatalf("line %d is not a record: %v\n%s", i+1, err, line)
+		}
+		recs = append(recs, a)
+	}
+	return recs
+}
+
+// sitePage returns a page of the demo site as served from origin.
+func sitePage(path, origin string) ([]byte, error) {
+	b, err := fixtures.Site.ReadFile("site" + path)
+	return bytes.ReplaceAll(b, []byte(fixtures.Origin), []byte(origin)), err
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestExtractOnePage checks the single-page form: one JSON record with the
+// MISSION.md field names.
+func TestExtractOnePage(t *testing.T) {
+	page := filepath.Join(t.TempDir(), "page.html")
+	w := fixtures.Articles()[0]
+	body, err := sitePage(w.Path, "https://ledger.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCLI(t, "extract", "--url", "https://ledger.example"+w.Path+"?utm_source=x", page)
+	if code != 0 {
+		t.Fatalf("extract exited %d: %s", code, stderr)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(stdout), &raw); err != nil {
+		t.Fatalf("output is not one JSON object: %v\n%s", err, stdout)
+	}
+	for _, field := range []string{"id", "url", "site", "isArticle", "headline", "datePublished", "dateModified",
+		"dateSource", "authors", "section", "language", "description", "image", "captions", "paragraphs",
+		"body", "related", "contentHash", "extractor"} {
+		if _, ok := raw[field]; !ok {
+			t.Errorf("field %q missing from %s", field, stdout)
+		}
+	}
+	var a newsarchive.Article
+	if err := json.Unmarshal([]byte(stdout), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Headline != w.Headline || !strings.HasPrefix(a.DatePublished, w.DatePublished) {
+		t.Errorf("got %q %q, want %q %q", a.Headline, a.DatePublished, w.Headline, w.DatePublished)
+	}
+	if a.URL != "https://ledger.example"+w.Path {
+		t.Errorf("url %q, want the canonical https://ledger.example%s", a.URL, w.Path)
+	}
+}
+
+// TestExtractMany checks the many-files form: JSONL with a file field, and
+// a bad page gives an error record without ending the run.
+func TestExtractMany(t *testing.T) {
+	dir := t.TempDir()
+	arts := fixtures.Articles()[:3]
+	for i, w := range arts {
+		body, err := sitePage(w.Path, "https://ledger.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, string(rune('a'+i))+".html"), body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bad := filepath.Join(dir, "z.html")
+	if err := os.WriteFile(bad, []byte("\x00\x01\x02\xff\xfe binary"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCLI(t, "extract", "-j", "2", dir)
+	if code != 1 {
+		t.Errorf("exit %d with a bad page, want 1; stderr: %s", code, stderr)
+	}
+	recs := readJSONL(t, []byte(stdout))
+	if len(recs) != 4 {
+		t.Fatalf("%d records, want 4:\n%s", len(recs), stdout)
+	}
+	for i, w := range arts {
+		if recs[i].File != filepath.Join(dir, string(rune('a'+i))+".html") || recs[i].Headline != w.Headline {
+			t.Errorf("record %d: file %q headline %q, want %q", i, recs[i].File, recs[i].Headline, w.Headline)
+		}
+	}
+	if recs[3].File != bad || recs[3].Error == "" {
+		t.Errorf("bad page: %+v, want an error record for %s", recs[3], bad)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such-page.html")
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		stderrIn string
+	}{
+		{"no command", nil, 2, "usage"},
+		{"unknown command", []string{"frobnicate"}, 2, "frobnicate"},
+		{"bad flag", []string{"extract", "--no-such-flag", "x.html"}, 2, "no-such-flag"},
+		{"missing file", []string{"extract", missing}, 1, missing},
+		{"no file", []string{"extract"}, 2, "FILE"},
+		{"bad -j", []string{"extract", "-j", "0", "x.html"}, 2, "-j"},
+		{"crawl without seed", []string{"crawl", "--archive", filepath.Join(t.TempDir(), "a.db")}, 2, "SEED"},
+		{"crawl bad seed", []string{"crawl", "--archive", filepath.Join(t.TempDir(), "a.db"), "ftp://x/y"}, 2, "ftp://x/y"},
+		{"export bad since", []string{"export", "--archive", filepath.Join(t.TempDir(), "a.db"), "--since", "yesterday"}, 2, "--since"},
+		{"help", []string{"help"}, 0, ""},
+		{"command help", []string{"export", "-h"}, 0, "usage"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := runCLI(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tt.code, stderr)
+			}
+			if !strings.Contains(stderr, tt.stderrIn) {
+				t.Errorf("stderr %q does not name %q", stderr, tt.stderrIn)
+			}
+		})
+	}
+}
+
+// TestExportCorruptArchive: a file that is not an archive is reported,
+// naming it, and left as it was.
+func TestExportCorruptArchive(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "corrupt.db")
+	junk := bytes.Repeat([]byte("not a bolt file "), 1024)
+	if err := os.WriteFile(db, junk, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runCLI(t, "export", "--archive", db)
+	if code != 1 || !strings.Contains(stderr, db) {
+		t.Errorf("exit %d, stderr %q; want 1 naming %s", code, stderr, db)
+	}
+	after, _ := os.ReadFile(db)
+	if !bytes.Equal(after, junk) {
+		t.Error("the corrupt file was modified")
+	}
+}
+
+func TestWriteOutputLeavesNoPartialFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.jsonl")
+	_, err := writeOutput(nil, path, func(w io.Writer) (int, error) {
+		w.Write([]byte("partial"))
+		return 0, errors.New("boom")
+	})
+	if err == nil {
+		t.Fatal("want the write error")
+	}
+	if _, serr := os.Stat(path); !errors.Is(serr, os.ErrNotExist) {
+		t.Errorf("%s exists after a failed export", path)
+	}
+}

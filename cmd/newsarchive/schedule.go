@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/robfig/cron/v3"
+
+	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/crawler"
+)
+
+func runSchedule(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "schedule", "[flags] jobs.yaml")
+	lockTimeout := fs.Duration("lock-timeout", 5*time.Second, "how long to wait for another process holding the archive")
+	archivePath := fs.String("archive", "", "archive file (overrides the file's archive:)")
+	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at ADDR/metrics (overrides the file's metrics:)")
+	runNow := fs.Bool("run-now", false, "run every job once at start, then on its schedule")
+	var lf logFlags
+	lf.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return usagef("schedule: want one jobs file, got %d arguments", fs.NArg())
+	}
+	cfg, err := loadSchedule(fs.Arg(0))
+	if err != nil {
+		return usagef("schedule: %v", err)
+	}
+	if *archivePath != "" {
+		cfg.Archive = *archivePath
+	}
+	if cfg.Archive == "" {
+		cfg.Archive = "newsarchive.db"
+	}
+	if *metricsAddr != "" {
+		cfg.Metrics = *metricsAddr
+	}
+	log := newLogger(e.stderr, lf.format, true)
+
+	af := archiveFlags{path: cfg.Archive, lockTimeout: *lockTimeout}
+	store, err := af.open(false)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	metrics := crawler.NewMetrics()
+	if cfg.Metrics != "" {
+		stop, err := serveMetrics(cfg.Metrics, metrics, log.Info)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+
+	s := &scheduler{e: e, store: store, lf: lf, metrics: metrics, log: log.Info}
+	c := cron.New(cron.WithParser(cronParser()), cron.WithChain(cron.Recover(cronLogger{log.Error})))
+	names := map[cron.EntryID]string{}
+	var started sync.WaitGroup
+	for i := range cfg.Jobs {
+		j := &cfg.Jobs[i]
+		// SkipIfStillRunning: a job whose last run is still going is not
+		// started again; jobs do not wait for each other.
+		wrapped := cron.NewChain(cron.SkipIfStillRunning(cronLogger{log.Info})).Then(cron.FuncJob(func() { s.runJob(ctx, j) }))
+		id, err := c.AddJob(j.Schedule, wrapped)
+		if err != nil {
+			return usagef("schedule: job %q: %v", j.Name, err)
+		}
+		names[id] = j.Name
+		if *runNow {
+			started.Add(1)
+			go func() {
+				defer started.Done()
+				wrapped.Run()
+			}()
+		}
+	}
+	c.Start()
+	log.Info("scheduler started", "jobs", len(cfg.Jobs), "archive", cfg.Archive)
+	for _, en := range c.Entries() {
+		log.Info("next run", "job", names[en.ID], "at", en.Next.Format(time.RFC3339))
+	}
+	<-ctx.Done()
+	log.Info("stopping: waiting for running jobs to finish their pages")
+	<-c.Stop().Done()
+	started.Wait()
+	return nil
+}
+
+// scheduler runs jobs against one archive and logs a status line per run.
+type scheduler struct {
+	e       *env
+	store   *archive.Store
+	lf      logFlags
+	metrics *crawler.Metrics
+	log     func(msg string, args ...any)
+}
+
+// runJob runs one job once. A failing job logs its error and leaves the
+// others alone.
+func (s *scheduler) runJob(ctx context.Context, j *jobConfig) {
+	if ctx.Err() != nil {
+		return
+	}
+	sum, err := crawlInto(ctx, s.e, s.store, j, s.lf, s.metrics)
+	status := "ok"
+	if err != nil {
+		status = "failed: " + err.Error()
+	}
+	if sum == nil {
+		s.log("job finished", "job", j.Name, "status", status)
+		return
+	}
+	s.log("job finished", "job", j.Name, "status", status,
+		"pages", sum.stats.Pages, "notModified", sum.stats.NotModified, "errors", sum.stats.Errors,
+		"newArticles", sum.sink.count(archive.NewRecord), "newVersions", sum.sink.count(archive.NewVersion),
+		"dur", sum.duration.Round(time.Millisecond))
+}
+
+// serveMetrics serves Prometheus metrics on addr until stop is called.
+func serveMetrics(addr string, m *crawler.Metrics, log func(string, ...any)) (stop func(), err error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := m.Register(reg); err != nil {
+		return nil, fmt.Errorf("schedule: metrics: %w", err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("schedule: --metrics %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log("metrics server stopped", "err", err)
+		}
+	}()
+	log("serving metrics", "addr", "http://"+ln.Addr().String()+"/metrics")
+	return func() { srv.Close() }, nil
+}
+
+// cronLogger adapts a slog method to cron.Logger.
+type cronLogger struct{ log func(msg string, args ...any) }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log("cron: "+msg, kv...) }
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log("cron: "+msg, append(kv, "err", err)...)
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/newsarchive/newsarchive/fixtures"
+)
+
+// syncBuffer is a bytes.Buffer safe for the scheduler's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestSchedule runs two jobs every second: one crawling the demo site, one
+// whose site is down. The failing job logs its failure and the other goes
+// on; a slow job is never started twice at once.
+func TestSchedule(t *testing.T) {
+	site := fixtures.NewServer(t)
+	var inFlight, maxInFlight atomic.Int32
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for {
+			m := maxInFlight.Load()
+			if n <= m || maxInFlight.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		time.Sleep(1500 * time.Millisecond)
+		http.Error(w, "slow and broken", http.StatusInternalServerError)
+	}))
+	t.Cleanup(slow.Close)
+	db := filepath.Join(t.TempDir(), "sched.db")
+	jobs := writeFile(t, "jobs.yaml", fmt.Sprintf(`
+archive: %s
+jobs:
+  - name: ledger
+    schedule: "@every 1s"
+    seeds: [%s/sitemap.xml]
+    depth: 0
+    allowPrivate: true
+    parallelism: 4
+    delay: 0s
+  - name: broken
+    schedule: "@every 1s"
+    seeds: [%s/]
+    depth: 0
+    allowPrivate: true
+    delay: 0s
+`, db, site.URL, slow.URL))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"schedule", "--run-now", jobs}, strings.NewReader(""), &bytes.Buffer{}, &stderr) }()
+
+	deadline := time.After(30 * time.Second)
+	for strings.Count(stderr.String(), "job=ledger status=ok") < 2 || !strings.Contains(stderr.String(), "job=broken") {
+		select {
+		case err := <-done:
+			t.Fatalf("schedule returned early: %v\n%s", err, stderr.String())
+		case <-deadline:
+			t.Fatalf("jobs did not run twice:\n%s", stderr.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("schedule: %v\n%s", err, stderr.String())
+	}
+	if m := maxInFlight.Load(); m > 1 {
+		t.Errorf("the slow job ran %d times at once", m)
+	}
+	if !strings.Contains(stderr.String(), "job finished") {
+		t.Errorf("no status lines:\n%s", stderr.String())
+	}
+	stdout, _, code := runCLI(t, "stats", "--archive", db, "--json")
+	if code != 0 || !strings.Contains(stdout, fmt.Sprintf(`"records": %d`, len(fixtures.Articles()))) {
+		t.Errorf("after the scheduled crawls the archive holds:\n%s", stdout)
+	}
+}
+
+func TestScheduleFileErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"unknown key", "jobs:\n  - name: a\n    schedule: '@hourly'\n    seeds: [https://a.example/]\n    sedes: [x]\n", "sedes"},
+		{"bad cron", "jobs:\n  - name: a\n    schedule: 'every tuesday'\n    seeds: [https://a.example/]\n", "every tuesday"},
+		{"no schedule", "jobs:\n  - name: a\n    seeds: [https://a.example/]\n", "no schedule"},
+		{"no jobs", "archive: x.db\n", "no jobs"},
+		{"duplicate names", "jobs:\n  - {name: a, schedule: '@hourly', seeds: [https://a.example/]}\n  - {name: a, schedule: '@hourly', seeds: [https://b.example/]}\n", `two jobs are named "a"`},
+		{"bad delay", "jobs:\n  - {name: a, schedule: '@hourly', seeds: [https://a.example/], delay: soon}\n", "soon"},
+		{"bad seed", "jobs:\n  - {name: a, schedule: '@hourly', seeds: ['ftp://a.example/']}\n", "ftp://a.example/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, "jobs.yaml", tt.yaml)
+			_, stderr, code := runCLI(t, "schedule", path)
+			if code != 2 || !strings.Contains(stderr, tt.want) || !strings.Contains(stderr, path) {
+				t.Errorf("exit %d, stderr %q; want 2 naming %s and %q", code, stderr, path, tt.want)
+			}
+		})
+	}
+}
+
+// TestCrawlConfig runs one job file once with crawl --config; a flag given
+// on the command line overrides the file.
+func TestCrawlConfig(t *testing.T) {
+	site := fixtures.NewServer(t)
+	job := writeFile(t, "job.yaml", fmt.Sprintf("name: ledger\nseeds: [%s/rss.xml]\ndepth: 0\nallowPrivate: true\ndelay: 0s\nmaxPages: 50\n", site.URL))
+	db := filepath.Join(t.TempDir(), "c.db")
+	_, stderr, code := runCLI(t, "crawl", "--archive", db, "--config", job, "--max-pages", "3")
+	if code != 0 {
+		t.Fatalf("crawl --config exited %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "crawled 3 pages") {
+		t.Errorf("--max-pages 3 did not override the file's 50: %s", stderr)
+	}
+	bad := writeFile(t, "bad.yaml", "name: x\nseeds: []\n")
+	if _, stderr, code := runCLI(t, "crawl", "--config", bad); code != 2 || !strings.Contains(stderr, bad) {
+		t.Errorf("empty seeds: exit %d, stderr %q", code, stderr)
+	}
+}
