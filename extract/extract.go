@@ -242,6 +242,16 @@ func (e *Extractor) isArticle(p *newsarchive.Page, m *meta, a *analysis, art *ne
 	if articleSignal {
 		return true
 	}
+	// A page at a site-information path that gives no publication date
+	// is not an article.
+	if art.DatePublished == "" {
+		path := strings.ToLower(strings.TrimSuffix(urlPath(p.URL), "/"))
+		for _, s := range [...]string{"/about", "/contact", "/privacy", "/terms", "/impressum", "/imprint", "/legal", "/faq", "/help", "/search", "/login", "/subscribe"} {
+			if strings.HasSuffix(strings.TrimSuffix(path, ".html"), s) || strings.Contains(path, s+"/") || strings.Contains(path, s+"-") {
+				return false
+			}
+		}
+	}
 	// An index page is content made of linked headlines.
 	linked, total := 0, 0
 	for i := range a.blocks {
@@ -294,4 +304,20 @@ func bylineAuthors(a *analysis, scope *html.Node) []string {
 		}
 	}
 	return nil
+}
+
+// urlPath returns the path of a URL, or "".
+func urlPath(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+		if j := strings.IndexByte(u, '/'); j >= 0 {
+			u = u[j:]
+		} else {
+			return "/"
+		}
+	}
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	return u
 }
