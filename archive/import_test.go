@@ -51,7 +51,7 @@ func TestJSONLRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if first.String() != second.String() {
-		t.Errorf("round trip changed the export:\n%s\n---\n%s", first.String(), second.String())
+		t.Errorf("round trip changed the export:\n%.3000s\n---\n%.3000s", first.String(), second.String())
 	}
 	if err := dst.Check(ctx); err != nil {
 		t.Error(err)

@@ -530,3 +530,5 @@ func safeExtract(extract func(*newsarchive.Page) (*newsarchive.Article, error), 
 	}()
 	return extract(p)
 }
+
+func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }

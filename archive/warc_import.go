@@ -1,0 +1,200 @@
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/newsarchive/newsarchive"
+	gowarc "github.com/nlnwa/gowarc/v3"
+	bolt "go.etcd.io/bbolt"
+)
+
+// ImportWARC reads a WARC file (plain or .warc.gz, WARC/1.0 or 1.1, from
+// any tool) and stores each response as a snapshot through Put, so the
+// extractor makes the records as it would have during the crawl. Revisit
+// records become revisits: server-not-modified as a 304 of the URL,
+// identical-payload-digest with the body they refer to (found by SHA-256
+// payload digest, or by WARC-Refers-To within the same file). Request,
+// warcinfo and metadata records are not stored. Unlike ImportJSONL it may
+// add to an archive that is not empty.
+func (s *Store) ImportWARC(ctx context.Context, r io.Reader) (ImportReport, error) {
+	var rep ImportReport
+	if s.opts.ReadOnly {
+		return rep, fmt.Errorf("archive: import warc: %w", ErrReadOnly)
+	}
+	rd, err := gowarc.NewWarcFileReaderFromStream(r, 0,
+		gowarc.WithSyntaxErrorPolicy(gowarc.ErrWarn), gowarc.WithSpecViolationPolicy(gowarc.ErrWarn),
+		gowarc.WithUnknownRecordTypePolicy(gowarc.ErrIgnore), gowarc.WithBlockErrorPolicy(gowarc.ErrWarn))
+	if err != nil {
+		return rep, fmt.Errorf("archive: import warc: %w", err)
+	}
+	defer rd.Close()
+	// Bodies by WARC-Record-ID and by payload digest, for revisits that
+	// refer to responses of this file with digests other than SHA-256.
+	byID := map[string][32]byte{}
+	byDigest := map[string][32]byte{}
+	for {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		rec, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return rep, fmt.Errorf("archive: import warc: record at byte %d: %w", rec.Offset, err)
+		}
+		p, err := s.warcPage(rec.WarcRecord, byID, byDigest, &rep)
+		rec.Close()
+		if err != nil {
+			return rep, fmt.Errorf("archive: import warc: record at byte %d: %w", rec.Offset, err)
+		}
+		if p == nil {
+			continue
+		}
+		res, err := s.Put(ctx, p)
+		if err != nil {
+			return rep, fmt.Errorf("archive: import warc: record at byte %d: %w", rec.Offset, err)
+		}
+		rep.Snapshots++
+		switch res.Outcome {
+		case Revisit:
+			rep.Revisits++
+		case NewRecord:
+			rep.Records++
+		}
+	}
+	return rep, nil
+}
+
+// warcPage turns one WARC record into the Page to store, or nil.
+func (s *Store) warcPage(wr gowarc.WarcRecord, byID, byDigest map[string][32]byte, rep *ImportReport) (*newsarchive.Page, error) {
+	h := wr.WarcHeader()
+	typ := wr.Type()
+	if typ != gowarc.Response && typ != gowarc.Revisit {
+		if typ != gowarc.Request && typ != gowarc.Warcinfo {
+			rep.Skipped++
+		}
+		return nil, nil
+	}
+	date, err := wr.Date()
+	if err != nil {
+		return nil, fmt.Errorf("WARC-Date: %w", err)
+	}
+	p := &newsarchive.Page{
+		URL: h.Get(gowarc.WarcTargetURI), RequestedURL: h.Get(requestedURIField),
+		FetchedAt: date.UTC(), Header: http.Header{},
+	}
+	hb, isHTTP := wr.Block().(gowarc.HttpResponseBlock)
+	switch {
+	case isHTTP:
+		p.Status = hb.HttpStatusCode()
+		if hh := hb.HttpHeader(); hh != nil {
+			p.Header = hh.Clone()
+		}
+	case typ == gowarc.Revisit:
+		// gowarc gives a revisit's HTTP head as bytes only.
+		pb, ok := wr.Block().(gowarc.ProtocolHeaderBlock)
+		if !ok {
+			rep.Skipped++
+			return nil, nil
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(pb.ProtocolHeaderBytes())), nil)
+		if err != nil {
+			rep.Skipped++ // not an HTTP revisit
+			return nil, nil
+		}
+		resp.Body.Close()
+		p.Status, p.Header = resp.StatusCode, resp.Header
+	default:
+		rep.Skipped++ // a non-HTTP response (dns:, ftp:)
+		return nil, nil
+	}
+	if typ == gowarc.Response {
+		pr, err := hb.PayloadBytes()
+		if err != nil {
+			return nil, err
+		}
+		if p.Body, err = io.ReadAll(pr); err != nil {
+			return nil, err
+		}
+		sum := sha256Sum(p.Body)
+		byID[h.GetId(gowarc.WarcRecordID)] = sum
+		if d := h.Get(gowarc.WarcPayloadDigest); d != "" {
+			byDigest[d] = sum
+		}
+		return p, nil
+	}
+	// A revisit.
+	if strings.Contains(h.Get(gowarc.WarcProfile), "server-not-modified") {
+		p.Status = 304
+		return p, nil
+	}
+	sum, ok := byID[h.GetId(gowarc.WarcRefersTo)]
+	if !ok {
+		sum, ok = byDigest[h.Get(gowarc.WarcPayloadDigest)]
+	}
+	if !ok {
+		sum, ok = parseSHA256(h.Get(gowarc.WarcPayloadDigest))
+	}
+	if !ok {
+		rep.Skipped++ // refers to a body this archive does not hold
+		return nil, nil
+	}
+	var body []byte
+	found := false
+	err = s.view(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketBodyHashes).Get(sum[:])
+		if v == nil {
+			return nil
+		}
+		bodyID, _, err := decodeBodyHashValue(v)
+		if err != nil {
+			return err
+		}
+		found = true
+		body, err = s.readBody(tx, bodyID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		rep.Skipped++
+		return nil, nil
+	}
+	p.Body = body
+	return p, nil
+}
+
+// parseSHA256 reads a "sha256:" digest in base32 or hex.
+func parseSHA256(d string) ([32]byte, bool) {
+	var out [32]byte
+	alg, val, ok := strings.Cut(d, ":")
+	if !ok || !strings.EqualFold(strings.ReplaceAll(alg, "-", ""), "sha256") {
+		return out, false
+	}
+	var b []byte
+	var err error
+	if len(val) == 64 {
+		b, err = hex.DecodeString(val)
+	} else {
+		b, err = base32.StdEncoding.DecodeString(strings.ToUpper(val))
+		if err != nil {
+			b, err = base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.ToUpper(val))
+		}
+	}
+	if err != nil || len(b) != 32 {
+		return out, false
+	}
+	copy(out[:], b)
+	return out, true
+}
