@@ -150,7 +150,7 @@ func TestImportForeignWARC(t *testing.T) {
 			"Content-Type": "application/http;msgtype=response"}, head+body) +
 		warcRecord(map[string]string{"WARC-Type": "revisit", "WARC-Record-ID": "<urn:uuid:00000000-0000-4000-8000-000000000002>",
 			"WARC-Date": "2025-01-19T09:00:00Z", "WARC-Target-URI": "https://c.example/foreign?x=1",
-			"WARC-Profile": "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest",
+			"WARC-Profile":   "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest",
 			"WARC-Refers-To": "<urn:uuid:00000000-0000-4000-8000-000000000001>", "WARC-Payload-Digest": digest,
 			"Content-Type": "application/http;msgtype=response"}, head) +
 		warcRecord(map[string]string{"WARC-Type": "revisit", "WARC-Record-ID": "<urn:uuid:00000000-0000-4000-8000-000000000003>",
