@@ -37,14 +37,32 @@ var (
 	bucketDicts = []byte("dicts")
 	// bucketHostDicts: host → dictionary id (4) used for that host's bodies.
 	bucketHostDicts = []byte("hostdicts")
+	// bucketFrontier: job name → bucket of the job's crawl state, with
+	// sub-buckets frontierVisited (request id (8) → empty), frontierCookies
+	// (host → cookie string) and frontierQueue (sequence (8) → request), and
+	// the key frontierQueued (queue length, 8).
+	bucketFrontier = []byte("frontier")
+)
+
+// Parts of a job's bucket in bucketFrontier.
+var (
+	frontierVisited = []byte("visited")
+	frontierCookies = []byte("cookies")
+	frontierQueue   = []byte("queue")
+	frontierQueued  = []byte("queued")
 )
 
 // allBuckets lists the buckets Open creates in a new archive.
 var allBuckets = [][]byte{
 	bucketMeta, bucketSnapshots, bucketBodies, bucketBodyHashes, bucketLatest,
 	bucketRecords, bucketRecordIDs, bucketAliases, bucketVersions, bucketRefs,
-	bucketSites, bucketSiteBlocks, bucketDicts, bucketHostDicts,
+	bucketSites, bucketSiteBlocks, bucketDicts, bucketHostDicts, bucketFrontier,
 }
+
+// optionalBuckets were added after schema 1 was first written: Open makes
+// them in archives that lack them, and readers treat a missing one as
+// empty.
+var optionalBuckets = map[string]bool{string(bucketFrontier): true}
 
 // Keys of bucketMeta.
 var (

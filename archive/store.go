@@ -136,7 +136,7 @@ func (s *Store) init() (err error) {
 			return fmt.Errorf("%w: file has schema %d, this newsarchive reads %d", ErrSchema, got, SchemaVersion)
 		}
 		for _, name := range allBuckets {
-			if tx.Bucket(name) == nil {
+			if tx.Bucket(name) == nil && !optionalBuckets[string(name)] {
 				return fmt.Errorf("%w: bucket %q missing", ErrCorrupt, name)
 			}
 		}
@@ -160,7 +160,15 @@ func (s *Store) init() (err error) {
 				return err
 			}
 		}
-		return check(tx)
+		if err := check(tx); err != nil {
+			return err
+		}
+		for name := range optionalBuckets {
+			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

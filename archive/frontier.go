@@ -1,0 +1,174 @@
+package archive
+
+import (
+	"fmt"
+	"net/url"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Frontier is the persistent crawl state of one job: the requests already
+// visited, the cookies per host, and the queue of requests still to fetch.
+// Its methods have the shapes of colly's storage.Storage and queue.Storage
+// (standard library types only, so this package does not import colly):
+// the crawler declares those interfaces and cmd passes a Frontier, so a
+// stopped crawl resumes where it stopped. Every change is committed before
+// the method returns. Safe for concurrent use.
+type Frontier struct {
+	s   *Store
+	job []byte
+}
+
+// Frontier returns the crawl state of the named job (empty for the
+// default job), kept in the archive file.
+func (s *Store) Frontier(job string) *Frontier {
+	if job == "" {
+		job = "default"
+	}
+	return &Frontier{s: s, job: []byte(job)}
+}
+
+// jobBucket returns the job's bucket, making it in a write transaction.
+func (f *Frontier) jobBucket(tx *bolt.Tx) (*bolt.Bucket, error) {
+	root := tx.Bucket(bucketFrontier)
+	if root == nil {
+		return nil, nil
+	}
+	if b := root.Bucket(f.job); b != nil || !tx.Writable() {
+		return b, nil
+	}
+	b, err := root.CreateBucket(f.job)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range [][]byte{frontierVisited, frontierCookies, frontierQueue} {
+		if _, err := b.CreateBucket(name); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+func (f *Frontier) write(what string, fn func(b *bolt.Bucket) error) error {
+	err := f.s.update(func(tx *bolt.Tx) error {
+		b, err := f.jobBucket(tx)
+		if err != nil {
+			return err
+		}
+		return fn(b)
+	})
+	if err != nil {
+		return fmt.Errorf("archive: frontier %s: %s: %w", f.job, what, err)
+	}
+	return nil
+}
+
+func (f *Frontier) read(what string, fn func(b *bolt.Bucket) error) error {
+	err := f.s.view(func(tx *bolt.Tx) error {
+		b, err := f.jobBucket(tx)
+		if err != nil || b == nil {
+			return err
+		}
+		return fn(b)
+	})
+	if err != nil {
+		return fmt.Errorf("archive: frontier %s: %s: %w", f.job, what, err)
+	}
+	return nil
+}
+
+// Init prepares the job's state; it keeps what an earlier run left.
+func (f *Frontier) Init() error {
+	if f.s.opts.ReadOnly {
+		return nil
+	}
+	return f.write("init", func(*bolt.Bucket) error { return nil })
+}
+
+// Visited records that the request with this id was fetched.
+func (f *Frontier) Visited(requestID uint64) error {
+	return f.write("visited", func(b *bolt.Bucket) error {
+		return b.Bucket(frontierVisited).Put(u64key(requestID), nil)
+	})
+}
+
+// IsVisited reports whether the request with this id was fetched.
+func (f *Frontier) IsVisited(requestID uint64) (bool, error) {
+	var ok bool
+	err := f.read("is visited", func(b *bolt.Bucket) error {
+		ok = b.Bucket(frontierVisited).Get(u64key(requestID)) != nil
+		return nil
+	})
+	return ok, err
+}
+
+// Cookies returns the cookies stored for the URL's host, as the string
+// SetCookies stored; empty when there are none or on error.
+func (f *Frontier) Cookies(u *url.URL) string {
+	var c string
+	_ = f.read("cookies", func(b *bolt.Bucket) error {
+		c = string(b.Bucket(frontierCookies).Get([]byte(u.Host)))
+		return nil
+	})
+	return c
+}
+
+// SetCookies stores the cookies of the URL's host, replacing earlier ones.
+// The storage interface has no error result: a failure is logged.
+func (f *Frontier) SetCookies(u *url.URL, cookies string) {
+	err := f.write("set cookies", func(b *bolt.Bucket) error {
+		return b.Bucket(frontierCookies).Put([]byte(u.Host), []byte(cookies))
+	})
+	if err != nil {
+		f.s.log.Warn("archive: frontier cookies not stored", "url", u.String(), "err", err)
+	}
+}
+
+// AddRequest appends a serialised request to the queue.
+func (f *Frontier) AddRequest(r []byte) error {
+	return f.write("add request", func(b *bolt.Bucket) error {
+		q := b.Bucket(frontierQueue)
+		seq, err := q.NextSequence()
+		if err != nil {
+			return err
+		}
+		if err := q.Put(u64key(seq), r); err != nil {
+			return err
+		}
+		return b.Put(frontierQueued, u64key(keyU64(b.Get(frontierQueued))+1))
+	})
+}
+
+// GetRequest removes and returns the oldest queued request; ErrQueueEmpty
+// when there is none.
+func (f *Frontier) GetRequest() ([]byte, error) {
+	var out []byte
+	err := f.write("get request", func(b *bolt.Bucket) error {
+		out = nil
+		q := b.Bucket(frontierQueue)
+		k, v := q.Cursor().First()
+		if k == nil {
+			return ErrQueueEmpty
+		}
+		out = append([]byte(nil), v...)
+		if err := q.Delete(k); err != nil {
+			return err
+		}
+		n := keyU64(b.Get(frontierQueued))
+		if n > 0 {
+			n--
+		}
+		return b.Put(frontierQueued, u64key(n))
+	})
+	return out, err
+}
+
+// QueueSize returns how many requests are queued.
+func (f *Frontier) QueueSize() (int, error) {
+	var n int
+	err := f.read("queue size", func(b *bolt.Bucket) error {
+		n = int(keyU64(b.Get(frontierQueued)))
+		return nil
+	})
+	return n, err
+}

@@ -1,0 +1,125 @@
+package archive_test
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"sync"
+	"testing"
+
+	"github.com/newsarchive/newsarchive/archive"
+)
+
+// The shapes of colly's storage.Storage and queue.Storage, which the
+// crawler declares and Frontier must satisfy.
+type visitStorage interface {
+	Init() error
+	Visited(requestID uint64) error
+	IsVisited(requestID uint64) (bool, error)
+	Cookies(u *url.URL) string
+	SetCookies(u *url.URL, cookies string)
+}
+
+type queueStorage interface {
+	Init() error
+	AddRequest([]byte) error
+	GetRequest() ([]byte, error)
+	QueueSize() (int, error)
+}
+
+var (
+	_ visitStorage = (*archive.Frontier)(nil)
+	_ queueStorage = (*archive.Frontier)(nil)
+)
+
+func TestFrontierResumes(t *testing.T) {
+	s, path := MustOpen(t, nil)
+	f := s.Frontier("daily")
+	if err := f.Init(); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse("https://news.example/a")
+	for _, id := range []uint64{1, 42} {
+		if err := f.Visited(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.SetCookies(u, "session=abc")
+	for i := range 5 {
+		if err := f.AddRequest([]byte(fmt.Sprint("req", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r, err := f.GetRequest(); err != nil || string(r) != "req0" {
+		t.Fatalf("first request %q %v", r, err)
+	}
+	s.Close()
+
+	s2 := MustOpenPath(t, path, nil)
+	f2 := s2.Frontier("daily")
+	if err := f2.Init(); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := f2.IsVisited(42); !ok || err != nil {
+		t.Errorf("visited 42 lost: %v %v", ok, err)
+	}
+	if ok, _ := f2.IsVisited(7); ok {
+		t.Error("7 visited")
+	}
+	if c := f2.Cookies(u); c != "session=abc" {
+		t.Errorf("cookies %q", c)
+	}
+	if n, err := f2.QueueSize(); n != 4 || err != nil {
+		t.Errorf("queue size %d %v, want 4", n, err)
+	}
+	for i := 1; i < 5; i++ {
+		if r, err := f2.GetRequest(); err != nil || string(r) != fmt.Sprint("req", i) {
+			t.Errorf("request %d: %q %v", i, r, err)
+		}
+	}
+	if _, err := f2.GetRequest(); !errors.Is(err, archive.ErrQueueEmpty) {
+		t.Errorf("empty queue: %v", err)
+	}
+	// Jobs do not share state.
+	other := s2.Frontier("other")
+	if ok, _ := other.IsVisited(42); ok {
+		t.Error("job other sees job daily's visits")
+	}
+	if n, _ := other.QueueSize(); n != 0 {
+		t.Errorf("job other queue %d", n)
+	}
+}
+
+func TestFrontierConcurrent(t *testing.T) {
+	s, _ := MustOpen(t, nil)
+	f := s.Frontier("")
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				f.AddRequest([]byte(fmt.Sprint(w, "/", i)))
+				f.Visited(uint64(w*100 + i))
+			}
+		}()
+	}
+	wg.Wait()
+	if n, _ := f.QueueSize(); n != 100 {
+		t.Errorf("queue size %d, want 100", n)
+	}
+	seen := map[string]bool{}
+	for {
+		r, err := f.GetRequest()
+		if errors.Is(err, archive.ErrQueueEmpty) {
+			break
+		}
+		if err != nil || seen[string(r)] {
+			t.Fatalf("%q %v", r, err)
+		}
+		seen[string(r)] = true
+	}
+	if len(seen) != 100 {
+		t.Errorf("got %d requests back", len(seen))
+	}
+}
