@@ -272,6 +272,16 @@ func (r *run) loop() error {
 			wait()
 			continue
 		}
+		// It may have finished between next's look and the claim (work
+		// marks done before it releases).
+		if done, err := r.isDone(it.URL); err != nil || done {
+			r.release(it)
+			if err != nil {
+				fatal = err
+				break
+			}
+			continue
+		}
 		page := it.Kind != kindSitemap
 		if page && r.cfg.MaxPages > 0 {
 			for active > 0 && emitted+activePages >= r.cfg.MaxPages && r.ctx.Err() == nil {

@@ -28,6 +28,9 @@ var (
 	// ErrBodyTooLarge is the error of a fetch whose body, decompressed,
 	// was longer than Options.MaxBodyBytes.
 	ErrBodyTooLarge = errors.New("response body larger than the limit")
+	// ErrTimeout is the error of a fetch that took longer than
+	// Options.Timeout, body included (a server dripping bytes ends here).
+	ErrTimeout = errors.New("request timed out")
 	// ErrTooManyRedirects is the error of a fetch that was redirected more
 	// than Options.MaxRedirects times (a redirect loop ends here).
 	ErrTooManyRedirects = errors.New("too many redirects")

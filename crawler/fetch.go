@@ -1,10 +1,12 @@
 package crawler
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -170,6 +172,10 @@ func (r *run) work(it *item) outcome {
 	}
 	switch {
 	case err != nil && !errors.Is(err, colly.ErrAbortedAfterHeaders):
+		var ne net.Error
+		if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
+			err = fmt.Errorf("%w (%v): %v", ErrTimeout, r.cfg.Timeout, err)
+		}
 		r.fail(it, err)
 	case st.status == http.StatusTooManyRequests || st.status == http.StatusServiceUnavailable:
 		if r.retry(it, st, g) {

@@ -3,7 +3,6 @@ package crawler
 import (
 	"bytes"
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -70,7 +69,7 @@ func TestHostileServers(t *testing.T) {
 					}
 				}
 			},
-			wantErr: errors.New("Client.Timeout"),
+			wantErr: ErrTimeout,
 		},
 		{
 			name: "endless body",

@@ -87,6 +87,8 @@ func (m *Metrics) failed(err error) {
 		reason = "status"
 	case errors.Is(err, ErrPrivateAddress):
 		reason = "private_address"
+	case errors.Is(err, ErrTimeout):
+		reason = "timeout"
 	case errors.Is(err, ErrBodyTooLarge):
 		reason = "body_too_large"
 	case errors.Is(err, ErrTooManyRedirects), errors.Is(err, ErrRedirectNotAllowed):
