@@ -9,6 +9,8 @@ import (
 
 	"github.com/gocolly/colly/v2"
 	"github.com/schollz/progressbar/v3"
+
+	"github.com/newsarchive/newsarchive"
 )
 
 // Crawler crawls from a set of seeds into a Sink. Make one with New; Run
@@ -114,6 +116,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 		seen:     map[uint64]bool{},
 		inFlight: map[uint64]bool{},
 		retried:  map[uint64]int{},
+		hints:    map[uint64][]newsarchive.Hint{},
 	}
 	if c.cfg.Progress != nil {
 		max := int64(-1)
@@ -156,9 +159,10 @@ type run struct {
 	gates gates
 
 	mu       sync.Mutex
-	seen     map[uint64]bool // URLs queued (or listed) in this Run
-	inFlight map[uint64]bool // URLs being fetched
-	retried  map[uint64]int  // retries per URL in this Run
+	seen     map[uint64]bool               // URLs queued (or listed) in this Run
+	inFlight map[uint64]bool               // URLs being fetched
+	retried  map[uint64]int                // retries per URL in this Run
+	hints    map[uint64][]newsarchive.Hint // more hints for queued URLs
 	stats    Stats
 	retries  int
 }
@@ -435,6 +439,10 @@ func (r *run) enqueue(it *item) error {
 	k := hashKey(it.URL)
 	r.mu.Lock()
 	if r.seen[k] {
+		// A feed and a sitemap may both list a URL: keep what each says.
+		if len(it.Hints) > 0 {
+			r.hints[k] = append(r.hints[k], it.Hints...)
+		}
 		r.mu.Unlock()
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -244,6 +245,13 @@ func (r *run) emit(it *item, st *fetchState, dur time.Duration) outcome {
 		Body:      st.body,
 		Hints:     it.Hints,
 	}
+	r.mu.Lock()
+	for _, h := range r.hints[hashKey(it.URL)] {
+		if !slices.Contains(p.Hints, h) {
+			p.Hints = append(p.Hints, h)
+		}
+	}
+	r.mu.Unlock()
 	if p.URL == "" {
 		p.URL = it.URL
 	}

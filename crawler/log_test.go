@@ -3,7 +3,10 @@ package crawler
 import (
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
+	"testing"
 )
 
 func newTestLogger(w io.Writer) *slog.Logger {
@@ -11,3 +14,10 @@ func newTestLogger(w io.Writer) *slog.Logger {
 }
 
 func netipParse(s string) (netip.Addr, error) { return netip.ParseAddr(s) }
+
+func newServer(t *testing.T, h http.Handler) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
