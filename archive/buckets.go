@@ -33,7 +33,7 @@ var (
 	bucketSites = []byte("sites")
 	// bucketSiteBlocks: host + 0x00 + block fingerprint (8) → pages count.
 	bucketSiteBlocks = []byte("siteblocks")
-	// bucketDicts: dictionary id (4) → compression dictionary.
+	// bucketDicts: dictionary id (4) → SHA-256 (32) of the body it is made of.
 	bucketDicts = []byte("dicts")
 	// bucketHostDicts: host → dictionary id (4) used for that host's bodies.
 	bucketHostDicts = []byte("hostdicts")

@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"sync"
@@ -13,8 +14,10 @@ import (
 // own pays for again and again. The first body of a host of at least
 // minDictBody bytes becomes the host's raw zstd dictionary (its first and
 // last bytes when it is long); later bodies of the host are compressed
-// against it. A dictionary is stored once, in bucketDicts, and never
-// changes, so every body compressed with it stays readable.
+// against it. A dictionary costs no extra storage: bucketDicts keeps only
+// the SHA-256 of the body it is made of, and its id is derived from that
+// hash, so the same body always gives the same dictionary. Dictionaries never
+// change, so every body compressed with one stays readable.
 
 const (
 	minDictBody = 2 << 10
@@ -26,11 +29,17 @@ const (
 type dictState struct {
 	enabled bool
 	mu      sync.Mutex
-	hosts   map[string]uint32 // 0: host has none yet
+	hosts   map[string]hostDictEntry
+}
+
+// hostDictEntry is a host's dictionary: its id and the hash of its body.
+type hostDictEntry struct {
+	id  uint32
+	src [32]byte
 }
 
 func newDictState(enabled bool) *dictState {
-	return &dictState{enabled: enabled, hosts: map[string]uint32{}}
+	return &dictState{enabled: enabled, hosts: map[string]hostDictEntry{}}
 }
 
 // dictContent makes a dictionary out of a raw body.
@@ -45,36 +54,36 @@ func dictContent(raw []byte) []byte {
 
 func dictKey(id uint32) []byte { return binary.BigEndian.AppendUint32(nil, id) }
 
-// hostDict returns the dictionary id to compress the host's next body with,
-// or 0.
-func (s *Store) hostDict(host string) (uint32, error) {
+// hostDict returns the dictionary to compress the host's next body with
+// and the hash of the body it is made of, or 0.
+func (s *Store) hostDict(host string) (uint32, [32]byte, error) {
+	var src [32]byte
 	if !s.dicts.enabled || host == "" {
-		return 0, nil
+		return 0, src, nil
 	}
 	s.dicts.mu.Lock()
-	id, ok := s.dicts.hosts[host]
+	hd, ok := s.dicts.hosts[host]
 	s.dicts.mu.Unlock()
-	if ok && (id == 0 || s.codec.hasDict(id)) {
-		return id, nil
+	if ok && s.codec.hasDict(hd.id) {
+		return hd.id, hd.src, nil
 	}
+	var id uint32
 	err := s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketHostDicts).Get([]byte(host))
 		if len(v) != 4 {
-			id = 0
 			return nil
 		}
 		id = binary.BigEndian.Uint32(v)
+		copy(src[:], tx.Bucket(bucketDicts).Get(v))
 		return s.loadDict(tx, id)
 	})
-	if err != nil {
-		return 0, err
+	if err != nil || id == 0 {
+		return 0, src, err
 	}
-	if id != 0 {
-		s.dicts.mu.Lock()
-		s.dicts.hosts[host] = id
-		s.dicts.mu.Unlock()
-	}
-	return id, nil
+	s.dicts.mu.Lock()
+	s.dicts.hosts[host] = hostDictEntry{id: id, src: src}
+	s.dicts.mu.Unlock()
+	return id, src, nil
 }
 
 // loadDict makes a stored dictionary known to the codec.
@@ -83,48 +92,57 @@ func (s *Store) loadDict(tx *bolt.Tx, id uint32) error {
 		return nil
 	}
 	v := tx.Bucket(bucketDicts).Get(dictKey(id))
-	if v == nil {
+	if len(v) != 32 {
 		return fmt.Errorf("%w: dictionary %d missing", ErrCorrupt, id)
 	}
-	s.codec.addDict(id, append([]byte(nil), v...))
+	hv := tx.Bucket(bucketBodyHashes).Get(v)
+	if hv == nil {
+		return fmt.Errorf("%w: body of dictionary %d missing", ErrCorrupt, id)
+	}
+	bodyID, _, err := decodeBodyHashValue(hv)
+	if err != nil {
+		return err
+	}
+	raw, err := s.readBody(tx, bodyID)
+	if err != nil {
+		return fmt.Errorf("dictionary %d: %w", id, err)
+	}
+	s.codec.addDict(id, dictContent(raw))
 	return nil
 }
 
-// newHostDict stores raw as the host's dictionary inside tx when the host
-// has none. It returns the new id and content, or 0.
-func newHostDict(tx *bolt.Tx, host string, raw []byte) (uint32, []byte, error) {
-	if host == "" || len(raw) < minDictBody {
-		return 0, nil, nil
+// dictIDFor is the id of the dictionary made of the body with this hash.
+func dictIDFor(hash [32]byte) uint32 { return binary.BigEndian.Uint32(hash[:4]) | 1 }
+
+// ensureDict records, inside tx, that dictionary id is made of the body
+// with hash src, and makes it the host's dictionary when the host has
+// none. It returns false when id is taken by another body (a hash prefix
+// collision), in which case nothing is written.
+func ensureDict(tx *bolt.Tx, host string, id uint32, src [32]byte) (bool, error) {
+	db := tx.Bucket(bucketDicts)
+	if v := db.Get(dictKey(id)); v != nil {
+		if !bytes.Equal(v, src[:]) {
+			return false, nil
+		}
+	} else if err := db.Put(dictKey(id), src[:]); err != nil {
+		return false, err
 	}
 	hb := tx.Bucket(bucketHostDicts)
-	if hb.Get([]byte(host)) != nil {
-		return 0, nil, nil
+	if host != "" && hb.Get([]byte(host)) == nil {
+		if err := hb.Put([]byte(host), dictKey(id)); err != nil {
+			return false, err
+		}
 	}
-	db := tx.Bucket(bucketDicts)
-	seq, err := db.NextSequence()
-	if err != nil {
-		return 0, nil, err
-	}
-	id := uint32(seq)
-	content := dictContent(raw)
-	if err := db.Put(dictKey(id), content); err != nil {
-		return 0, nil, err
-	}
-	if err := hb.Put([]byte(host), dictKey(id)); err != nil {
-		return 0, nil, err
-	}
-	return id, content, nil
+	return true, nil
 }
 
-// publishDict makes a committed dictionary usable.
+// publishDict makes a committed dictionary usable. The host's entry is
+// loaded on next use (it may have got another dictionary first).
 func (s *Store) publishDict(host string, id uint32, content []byte) {
 	if id == 0 {
 		return
 	}
 	s.codec.addDict(id, content)
-	s.dicts.mu.Lock()
-	s.dicts.hosts[host] = id
-	s.dicts.mu.Unlock()
 }
 
 // readBody returns the raw body with the given id.
