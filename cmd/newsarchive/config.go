@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
@@ -15,37 +14,8 @@ import (
 	"github.com/newsarchive/newsarchive/crawler"
 )
 
-// jobConfig is one crawl job as a job file writes it. Zero fields take the
-// crawler's defaults (crawler.DefaultOptions): polite for real sites.
-type jobConfig struct {
-	// Name identifies the job in logs, status lines and metrics.
-	Name string `yaml:"name"`
-	// Schedule is a cron spec ("*/30 * * * *", "@hourly", "@every 45m")
-	// for newsarchive schedule; crawl --config ignores it.
-	Schedule string `yaml:"schedule"`
-	// Seeds are page URLs, sitemaps and feeds.
-	Seeds []string `yaml:"seeds"`
-	// AllowedHosts may be fetched besides the seeds' hosts.
-	AllowedHosts []string `yaml:"allowedHosts"`
-	// URLPatterns are regular expressions a followed link must match.
-	URLPatterns []string `yaml:"urlPatterns"`
-	// Depth is how many link hops are followed from a seed (0: seeds only).
-	Depth *int `yaml:"depth"`
-	// MaxPages caps the pages of one run (0: no limit).
-	MaxPages int `yaml:"maxPages"`
-	// Parallelism is the number of requests in flight per host.
-	Parallelism int `yaml:"parallelism"`
-	// Delay is the time between two requests to one host ("2s").
-	Delay *duration `yaml:"delay"`
-	// UserAgent replaces the crawler's user agent.
-	UserAgent string `yaml:"userAgent"`
-	// AllowPrivate allows private, loopback and link-local addresses.
-	AllowPrivate bool `yaml:"allowPrivate"`
-	// IgnoreRobots skips robots.txt: only for sites you own.
-	IgnoreRobots bool `yaml:"ignoreRobots"`
-}
-
-// scheduleConfig is the file newsarchive schedule runs.
+// scheduleConfig is the file newsarchive schedule runs: crawler.Jobs with
+// cron specs, the archive they write to and where metrics are served.
 type scheduleConfig struct {
 	// Archive is the archive file every job writes to.
 	Archive string `yaml:"archive"`
@@ -53,19 +23,7 @@ type scheduleConfig struct {
 	// (/metrics); empty: none.
 	Metrics string `yaml:"metrics"`
 	// Jobs are the crawl jobs.
-	Jobs []jobConfig `yaml:"jobs"`
-}
-
-// duration reads "90s", "2m" and the like from YAML.
-type duration time.Duration
-
-func (d *duration) UnmarshalYAML(n *yaml.Node) error {
-	v, err := time.ParseDuration(n.Value)
-	if err != nil {
-		return fmt.Errorf("line %d: %q is not a duration (like 2s or 1m30s)", n.Line, n.Value)
-	}
-	*d = duration(v)
-	return nil
+	Jobs []crawler.Job `yaml:"jobs"`
 }
 
 // cronParser reads the five-field cron specs and the @descriptors.
@@ -90,19 +48,23 @@ func loadYAML(path string, v any) error {
 	return nil
 }
 
-// loadJob reads one job file.
-func loadJob(path string) (*jobConfig, error) {
-	var j jobConfig
+// loadJob reads one job file for crawl --config. Its name may be left out.
+func loadJob(path string) (*crawler.Job, error) {
+	var j crawler.Job
 	if err := loadYAML(path, &j); err != nil {
 		return nil, err
 	}
-	if err := j.validate(false); err != nil {
+	if j.Name == "" {
+		j.Name = "crawl"
+	}
+	if err := j.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &j, nil
 }
 
-// loadSchedule reads a schedule file.
+// loadSchedule reads a schedule file: every job needs a name of its own and
+// a cron spec.
 func loadSchedule(path string) (*scheduleConfig, error) {
 	var s scheduleConfig
 	if err := loadYAML(path, &s); err != nil {
@@ -112,68 +74,24 @@ func loadSchedule(path string) (*scheduleConfig, error) {
 		return nil, fmt.Errorf("%s: no jobs", path)
 	}
 	names := map[string]bool{}
+	var errs []error
 	for i := range s.Jobs {
 		j := &s.Jobs[i]
-		if j.Name == "" {
-			return nil, fmt.Errorf("%s: job %d has no name", path, i+1)
+		if err := j.Validate(); err != nil {
+			errs = append(errs, err)
 		}
 		if names[j.Name] {
-			return nil, fmt.Errorf("%s: two jobs are named %q", path, j.Name)
+			errs = append(errs, fmt.Errorf("two jobs are named %q", j.Name))
 		}
 		names[j.Name] = true
-		if err := j.validate(true); err != nil {
-			return nil, fmt.Errorf("%s: job %q: %w", path, j.Name, err)
+		if strings.TrimSpace(j.Schedule) == "" {
+			errs = append(errs, fmt.Errorf("job %s: schedule: missing (a cron spec like \"*/30 * * * *\" or \"@hourly\")", j.Name))
+		} else if _, err := cronParser().Parse(j.Schedule); err != nil {
+			errs = append(errs, fmt.Errorf("job %s: schedule %q: %v", j.Name, j.Schedule, err))
 		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &s, nil
-}
-
-// validate checks what the crawler would only find at run time.
-func (j *jobConfig) validate(needSchedule bool) error {
-	if len(j.Seeds) == 0 {
-		return errors.New("no seeds")
-	}
-	if j.Depth != nil && *j.Depth < 0 {
-		return fmt.Errorf("depth %d: must be 0 or more", *j.Depth)
-	}
-	if j.MaxPages < 0 || j.Parallelism < 0 || (j.Delay != nil && *j.Delay < 0) {
-		return errors.New("maxPages, parallelism and delay must not be negative")
-	}
-	if needSchedule && strings.TrimSpace(j.Schedule) == "" {
-		return errors.New("no schedule (a cron spec like \"*/30 * * * *\" or \"@hourly\")")
-	}
-	if j.Schedule != "" {
-		if _, err := cronParser().Parse(j.Schedule); err != nil {
-			return fmt.Errorf("schedule %q: %v", j.Schedule, err)
-		}
-	}
-	if _, err := crawler.New(j.options(crawler.SinkFunc(nil))); err != nil {
-		return err
-	}
-	return nil
-}
-
-// options turns the job into crawler options on top of the defaults.
-func (j *jobConfig) options(sink crawler.Sink) crawler.Options {
-	o := crawler.DefaultOptions()
-	o.Seeds = j.Seeds
-	o.AllowedHosts = j.AllowedHosts
-	o.URLPatterns = j.URLPatterns
-	if j.Depth != nil {
-		o.Depth = *j.Depth
-	}
-	o.MaxPages = j.MaxPages
-	if j.Parallelism > 0 {
-		o.Parallelism = j.Parallelism
-	}
-	if j.Delay != nil {
-		o.Delay = time.Duration(*j.Delay)
-	}
-	if j.UserAgent != "" {
-		o.UserAgent = j.UserAgent
-	}
-	o.AllowPrivate = j.AllowPrivate
-	o.IgnoreRobots = j.IgnoreRobots
-	o.Sink = sink
-	return o
 }

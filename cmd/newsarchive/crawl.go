@@ -38,14 +38,11 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	job := &jobConfig{Name: "crawl"}
+	job := &crawler.Job{Name: "crawl"}
 	if *config != "" {
 		var err error
 		if job, err = loadJob(*config); err != nil {
 			return usagef("crawl --config: %v", err)
-		}
-		if job.Name == "" {
-			job.Name = "crawl"
 		}
 	}
 	set := map[string]bool{}
@@ -63,8 +60,7 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 		job.Parallelism = *parallelism
 	}
 	if *config == "" || set["delay"] {
-		d := duration(*delay)
-		job.Delay = &d
+		job.Delay = delay
 	}
 	job.Seeds = append(job.Seeds, fs.Args()...)
 	if len(job.Seeds) == 0 {
@@ -74,7 +70,7 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	if *maxPages < 0 || *depth < 0 || *parallelism < 1 || *delay < 0 {
 		return usagef("crawl: --max-pages and --depth must be >= 0, --parallelism >= 1, --delay >= 0")
 	}
-	if err := job.validate(false); err != nil {
+	if err := job.Validate(); err != nil {
 		return usagef("crawl: %v", err)
 	}
 	store, err := af.open(false)
@@ -108,10 +104,11 @@ func (s *crawlSummary) String() string {
 }
 
 // crawlInto runs one crawl job into store. metrics may be nil.
-func crawlInto(ctx context.Context, e *env, store *archive.Store, job *jobConfig, lf logFlags, metrics *crawler.Metrics) (*crawlSummary, error) {
+func crawlInto(ctx context.Context, e *env, store *archive.Store, job *crawler.Job, lf logFlags, metrics *crawler.Metrics) (*crawlSummary, error) {
 	start := time.Now()
 	sink := newArchiveSink(store)
-	opts := job.options(sink)
+	opts := job.Options()
+	opts.Sink = sink
 	opts.Validators = store.Validators
 	opts.Metrics = metrics
 	opts.Logger = newLogger(e.stderr, lf.format, lf.verbose).With("job", job.Name)

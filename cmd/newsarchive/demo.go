@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/crawler"
 	"github.com/newsarchive/newsarchive/fixtures"
 )
 
@@ -42,8 +43,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stderr, "serving the demo site at %s\n", origin)
 
 	af := archiveFlags{path: *dbPath, lockTimeout: 5 * time.Second}
-	depth, noDelay := 3, duration(0)
-	job := &jobConfig{
+	depth, noDelay := 3, time.Duration(0)
+	job := &crawler.Job{
 		Name:         "demo",
 		Seeds:        []string{origin + "/", origin + "/sitemap.xml", origin + "/rss.xml"},
 		Depth:        &depth,

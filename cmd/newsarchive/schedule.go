@@ -109,7 +109,7 @@ type scheduler struct {
 
 // runJob runs one job once. A failing job logs its error and leaves the
 // others alone.
-func (s *scheduler) runJob(ctx context.Context, j *jobConfig) {
+func (s *scheduler) runJob(ctx context.Context, j *crawler.Job) {
 	if ctx.Err() != nil {
 		return
 	}

@@ -71,14 +71,14 @@ jobs:
     schedule: "@every 1s"
     seeds: [%s/sitemap.xml]
     depth: 0
-    allowPrivate: true
+    allow_private: true
     parallelism: 4
     delay: 0s
   - name: broken
     schedule: "@every 1s"
     seeds: [%s/]
     depth: 0
-    allowPrivate: true
+    allow_private: true
     delay: 0s
 `, db, site.URL, slow.URL))
 
@@ -86,7 +86,9 @@ jobs:
 	defer cancel()
 	var stderr syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"schedule", "--run-now", jobs}, strings.NewReader(""), &bytes.Buffer{}, &stderr) }()
+	go func() {
+		done <- run(ctx, []string{"schedule", "--run-now", jobs}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+	}()
 
 	deadline := time.After(30 * time.Second)
 	for strings.Count(stderr.String(), "job=ledger status=ok") < 2 || !strings.Contains(stderr.String(), "job=broken") {
@@ -120,7 +122,7 @@ func TestScheduleFileErrors(t *testing.T) {
 	}{
 		{"unknown key", "jobs:\n  - name: a\n    schedule: '@hourly'\n    seeds: [https://a.example/]\n    sedes: [x]\n", "sedes"},
 		{"bad cron", "jobs:\n  - name: a\n    schedule: 'every tuesday'\n    seeds: [https://a.example/]\n", "every tuesday"},
-		{"no schedule", "jobs:\n  - name: a\n    seeds: [https://a.example/]\n", "no schedule"},
+		{"no schedule", "jobs:\n  - name: a\n    seeds: [https://a.example/]\n", "schedule: missing"},
 		{"no jobs", "archive: x.db\n", "no jobs"},
 		{"duplicate names", "jobs:\n  - {name: a, schedule: '@hourly', seeds: [https://a.example/]}\n  - {name: a, schedule: '@hourly', seeds: [https://b.example/]}\n", `two jobs are named "a"`},
 		{"bad delay", "jobs:\n  - {name: a, schedule: '@hourly', seeds: [https://a.example/], delay: soon}\n", "soon"},
@@ -141,7 +143,7 @@ func TestScheduleFileErrors(t *testing.T) {
 // on the command line overrides the file.
 func TestCrawlConfig(t *testing.T) {
 	site := fixtures.NewServer(t)
-	job := writeFile(t, "job.yaml", fmt.Sprintf("name: ledger\nseeds: [%s/rss.xml]\ndepth: 0\nallowPrivate: true\ndelay: 0s\nmaxPages: 50\n", site.URL))
+	job := writeFile(t, "job.yaml", fmt.Sprintf("name: ledger\nseeds: [%s/rss.xml]\ndepth: 0\nallow_private: true\ndelay: 0s\nmax_pages: 50\n", site.URL))
 	db := filepath.Join(t.TempDir(), "c.db")
 	_, stderr, code := runCLI(t, "crawl", "--archive", db, "--config", job, "--max-pages", "3")
 	if code != 0 {
