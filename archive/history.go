@@ -1,0 +1,35 @@
+package archive
+
+import (
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// History reports when the page at url was first and last fetched, for the
+// crawler's revisit schedule (crawler.Options.History): the first and last
+// sighting of the record the URL leads to, or for a page that makes no
+// record (an index page, say), the time of its latest snapshot. ok is false
+// when the URL was never fetched, or the archive cannot be read.
+func (s *Store) History(url string) (first, last time.Time, ok bool) {
+	key := []byte(normURL(url))
+	_ = s.view(func(tx *bolt.Tx) error {
+		if seq := tx.Bucket(bucketAliases).Get(key); seq != nil {
+			rec, err := getRecord(tx, keyU64(seq))
+			if err != nil {
+				return err
+			}
+			first, last, ok = rec.FirstSeen, rec.LastSeen, true
+			return nil
+		}
+		if id := tx.Bucket(bucketLatest).Get(key); id != nil {
+			snap, err := getSnapshot(tx, keyU64(id))
+			if err != nil {
+				return err
+			}
+			first, last, ok = snap.FetchedAt, snap.FetchedAt, true
+		}
+		return nil
+	})
+	return first, last, ok
+}

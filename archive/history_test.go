@@ -1,0 +1,38 @@
+package archive_test
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func TestHistory(t *testing.T) {
+	s, _ := MustOpen(t, &fakeExtractor{})
+	ctx := context.Background()
+	url := "https://news.example/a/story.html"
+	if _, _, ok := s.History(url); ok {
+		t.Fatal("History of a URL never fetched: ok")
+	}
+	t2 := day.Add(72 * time.Hour)
+	for _, p := range []struct {
+		at   time.Time
+		date string
+	}{{day, "Saturday"}, {t2, "Tuesday"}} {
+		if _, err := s.Put(ctx, page(url+"?utm_source=x", p.at, p.date, "", "Story", "One.")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first, last, ok := s.History(url)
+	if !ok || !first.Equal(day) || !last.Equal(t2) {
+		t.Errorf("History = %v, %v, %v; want %v, %v, true", first, last, ok, day, t2)
+	}
+	// A page that makes no record (no headline) has the time of its
+	// latest snapshot.
+	index := "https://news.example/world/"
+	if _, err := s.Put(ctx, page(index, day, "Saturday", "", "")); err != nil {
+		t.Fatal(err)
+	}
+	if first, last, ok := s.History(index); !ok || !first.Equal(day) || !last.Equal(day) {
+		t.Errorf("History(index) = %v, %v, %v", first, last, ok)
+	}
+}
