@@ -15,6 +15,7 @@ type nstat struct {
 	input      int
 	embed      int
 	junk       bool // the element itself is furniture
+	softJunk   bool // ... by its class, id or visibility only
 	score      float64
 	scored     bool
 	fishy      int8 // 0 unknown, 1 fishy, -1 fine
@@ -43,6 +44,17 @@ type analysis struct {
 func newAnalysis(root *html.Node) *analysis {
 	a := &analysis{stats: make(map[*html.Node]*nstat, 2048)}
 	a.statPass(root, false)
+	// A class that sounds like furniture on a wrapper of most of the
+	// page ("ad-portal", "has-sidebar") does not make the page furniture.
+	total := 0
+	for _, s := range a.stats {
+		total = max(total, s.text)
+	}
+	for _, s := range a.stats {
+		if s.softJunk && s.text*10 >= total*4 && s.p >= 2 {
+			s.junk, s.softJunk = false, false
+		}
+	}
 	a.blockPass(root)
 	return a
 }
@@ -120,7 +132,7 @@ func (a *analysis) statPass(n *html.Node, inArticle bool) (text, link int) {
 	}
 	s.text, s.link = text, link
 	if n.Type == html.ElementNode {
-		s.junk = isJunk(n, parentInArticle, s)
+		s.junk, s.softJunk = isJunk(n, parentInArticle, s)
 	}
 	return text, link
 }

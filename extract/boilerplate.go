@@ -127,26 +127,39 @@ func junkRole(n *html.Node) bool {
 // isJunk decides whether the subtree of n is furniture. inArticle says
 // whether n is inside an <article> (a <header> there is the article's
 // own header, not the site's).
-func isJunk(n *html.Node, inArticle bool, s *nstat) bool {
+func isJunk(n *html.Node, inArticle bool, s *nstat) (junk, soft bool) {
+	j, hard := isJunkKind(n, inArticle, s)
+	return j, j && !hard
+}
+
+// isJunkKind decides like isJunk and tells whether the decision is hard
+// (by element or role) rather than by class, id or visibility.
+func isJunkKind(n *html.Node, inArticle bool, s *nstat) (junk, hard bool) {
 	// A container that holds a whole article's worth of paragraphs is
 	// never furniture, whatever its class says (page builders put
 	// "widget" and "sidebar-layout" on everything).
-	big := s.p >= 4 && s.text >= 1000 && s.linkDensity() < 0.25
+	ld := s.linkDensity()
+	big := (s.p >= 4 && s.text >= 1000 && ld < 0.25) || (s.text >= 2500 && ld < 0.3)
 	switch n.DataAtom {
 	case atom.Nav, atom.Footer, atom.Dialog, atom.Menu:
-		return true
+		return true, true
 	case atom.Aside:
-		return !big
+		return !big, true
 	case atom.Header:
-		return !inArticle && !big
+		return !inArticle && !big, true
 	case atom.Body, atom.Html, atom.Main, atom.A:
-		return false
+		return false, false
 	}
-	if hiddenNode(n) || junkRole(n) {
-		return true
+	if junkRole(n) {
+		return true, true
+	}
+	if hiddenNode(n) {
+		// Pages that hide their content until a script runs are not
+		// hiding the article from readers.
+		return !big, false
 	}
 	if n.DataAtom == atom.Article || strings.EqualFold(attr(n, "itemprop"), "articleBody") {
-		return false
+		return false, false
 	}
-	return !big && junkClass(classID(n))
+	return !big && junkClass(classID(n)), false
 }

@@ -140,6 +140,13 @@ func (a *analysis) findContent(body *html.Node) []*html.Node {
 	if top.Parent == nil {
 		return []*html.Node{top}
 	}
+	// Readability looks only five levels up, so an article whose
+	// paragraphs sit in separate deep wrappers (page builders) loses to
+	// one wrapper. Take the ancestor with the most net text instead when
+	// it holds clearly more.
+	if best := a.bestAncestor(top); best != top {
+		return []*html.Node{best}
+	}
 	topS := a.stat(top)
 	threshold = max(10, topS.score*0.2)
 	topClass := attr(top, "class")
@@ -286,4 +293,61 @@ func (a *analysis) markContent(content []*html.Node) {
 		}
 		b.inContent = in && !bad
 	}
+}
+
+// textValue is what a block adds to the container holding it: its length
+// when it is text, less when it is links (a link list costs twice its
+// length), a little for a short line.
+func textValue(b *block) float64 {
+	l := float64(len(b.text))
+	ld := 0.0
+	if l > 0 {
+		ld = float64(b.links) / l
+	}
+	v := l * (1 - 3*ld)
+	if v > 0 && l < 30 && b.kind != 'h' {
+		v *= 0.3
+	}
+	return v
+}
+
+// bestAncestor returns the ancestor of top (or top) with the largest net
+// text value; on a tie the deeper one.
+func (a *analysis) bestAncestor(top *html.Node) *html.Node {
+	chain := []*html.Node{}
+	idx := map[*html.Node]int{}
+	for p := top; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Html; p = p.Parent {
+		idx[p] = len(chain)
+		chain = append(chain, p)
+		if p.DataAtom == atom.Body {
+			break
+		}
+	}
+	if len(chain) == 0 {
+		return top
+	}
+	vals := make([]float64, len(chain))
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		if b.junk || b.node == nil || b.kind == 'c' {
+			continue
+		}
+		v := textValue(b)
+		for p := b.node; p != nil; p = p.Parent {
+			if j, ok := idx[p]; ok {
+				// Every chain element from j up holds the block.
+				for k := j; k < len(vals); k++ {
+					vals[k] += v
+				}
+				break
+			}
+		}
+	}
+	best := 0
+	for k := 1; k < len(vals); k++ {
+		if vals[k] > vals[best]*1.15 && vals[k]-vals[best] > 200 {
+			best = k
+		}
+	}
+	return chain[best]
 }
