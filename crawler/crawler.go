@@ -20,9 +20,8 @@ type Crawler struct {
 	cfg      *config
 	frontier Frontier
 	client   *http.Client
-	plain    *colly.Collector // fetches without looking for links
-	linking  *colly.Collector // fetches and collects links
-	mu       sync.Mutex       // serialises Run
+	colly    *colly.Collector
+	mu       sync.Mutex // serialises Run
 }
 
 // Stats counts what one Run did.
@@ -79,8 +78,7 @@ func New(opts Options) (*Crawler, error) {
 		Jar:       &frontierJar{f: c.frontier, now: cfg.now},
 	}
 	c.client.CheckRedirect = c.checkRedirect
-	c.plain = c.newCollector()
-	c.linking = withLinks(c.newCollector())
+	c.colly = c.newCollector()
 	return c, nil
 }
 

@@ -30,7 +30,6 @@ type fetchState struct {
 	finalURL string
 	header   http.Header // as received, before colly saw it
 	body     []byte
-	links    []string
 	skip     string // why the body was not read
 }
 
@@ -69,23 +68,6 @@ func (c *Crawler) newCollector() *colly.Collector {
 	col.OnResponse(func(r *colly.Response) {
 		if st, ok := r.Ctx.GetAny(stateKey).(*fetchState); ok {
 			st.body = r.Body
-		}
-	})
-	return col
-}
-
-// withLinks makes col collect the links of HTML pages into the fetch state.
-func withLinks(col *colly.Collector) *colly.Collector {
-	col.OnHTML("a[href]", func(e *colly.HTMLElement) {
-		st, ok := e.Request.Ctx.GetAny(stateKey).(*fetchState)
-		if !ok {
-			return
-		}
-		if rel := strings.ToLower(e.Attr("rel")); strings.Contains(rel, "nofollow") {
-			return
-		}
-		if u := e.Request.AbsoluteURL(e.Attr("href")); u != "" {
-			st.links = append(st.links, u)
 		}
 	})
 	return col
@@ -222,13 +204,9 @@ func (r *run) fetch(it *item) (*fetchState, time.Duration, error) {
 			hdr.Set("If-Modified-Since", lastMod)
 		}
 	}
-	col := r.plain
-	if it.Depth < r.cfg.Depth {
-		col = r.linking
-	}
 	r.metrics().inFlight(1)
 	start := time.Now()
-	err := col.Request(http.MethodGet, it.URL, nil, ctx, hdr)
+	err := r.colly.Request(http.MethodGet, it.URL, nil, ctx, hdr)
 	dur := time.Since(start)
 	r.metrics().inFlight(-1)
 	return st, dur, err
@@ -275,13 +253,9 @@ func (r *run) emit(it *item, st *fetchState, dur time.Duration) outcome {
 		_ = r.bar.Add(1)
 	}
 	r.cfg.log.Info("fetched", "url", p.URL, "status", p.Status, "bytes", len(p.Body), "dur", dur)
-	if it.Depth < r.cfg.Depth {
-		for _, l := range st.links {
-			n, err := urlnorm.Resolve(p.URL, l)
-			if err != nil {
-				continue
-			}
-			if err := r.enqueue(&item{URL: n, Depth: it.Depth + 1}); err != nil {
+	if it.Depth < r.cfg.Depth && len(p.Body) > 0 {
+		for _, l := range links(p.Body, p.URL) {
+			if err := r.enqueue(&item{URL: l, Depth: it.Depth + 1}); err != nil {
 				return outcome{emitted: true, fatal: err}
 			}
 		}

@@ -1,0 +1,124 @@
+package crawler
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+
+	"github.com/newsarchive/newsarchive"
+	"github.com/newsarchive/newsarchive/fixtures"
+)
+
+// benchPages is the size of the generated site (issue 6: at least 2,000
+// real-shaped pages, 100–170 KB each).
+const (
+	benchPages       = 2000
+	benchParallelism = 8
+)
+
+func benchServer(b *testing.B) *httptest.Server {
+	b.Helper()
+	srv := httptest.NewServer(fixtures.Generated(benchPages))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// BenchmarkCrawlColly is the baseline: bare colly following every link of
+// the generated site, with a transport tuned like ours (idle connections
+// per host ≥ parallelism, so sockets are reused).
+func BenchmarkCrawlColly(b *testing.B) {
+	srv := benchServer(b)
+	u, _ := url.Parse(srv.URL)
+	b.ReportAllocs()
+	var pages, bytes int64
+	start := time.Now()
+	for b.Loop() {
+		c := colly.NewCollector(colly.Async(true), colly.AllowedDomains(u.Hostname()))
+		c.WithTransport(&http.Transport{MaxIdleConns: 100, MaxIdleConnsPerHost: benchParallelism, IdleConnTimeout: 90 * time.Second})
+		if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: benchParallelism}); err != nil {
+			b.Fatal(err)
+		}
+		c.OnHTML("a[href]", func(e *colly.HTMLElement) { e.Request.Visit(e.Attr("href")) })
+		c.OnResponse(func(r *colly.Response) {
+			atomic.AddInt64(&pages, 1)
+			atomic.AddInt64(&bytes, int64(len(r.Body)))
+		})
+		if err := c.Visit(srv.URL + "/"); err != nil {
+			b.Fatal(err)
+		}
+		c.Wait()
+	}
+	report(b, pages, bytes, time.Since(start))
+}
+
+// BenchmarkCrawlCollyFetchOnly is bare colly's fetch rate: the URLs of
+// every page given up front, no HTML parsing at all — the ceiling of what
+// any colly-based crawler can reach on this machine.
+func BenchmarkCrawlCollyFetchOnly(b *testing.B) {
+	srv := benchServer(b)
+	b.ReportAllocs()
+	var pages, bytes int64
+	start := time.Now()
+	for b.Loop() {
+		c := colly.NewCollector(colly.Async(true))
+		c.WithTransport(&http.Transport{MaxIdleConns: 100, MaxIdleConnsPerHost: benchParallelism, IdleConnTimeout: 90 * time.Second})
+		if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: benchParallelism}); err != nil {
+			b.Fatal(err)
+		}
+		c.OnResponse(func(r *colly.Response) {
+			atomic.AddInt64(&pages, 1)
+			atomic.AddInt64(&bytes, int64(len(r.Body)))
+		})
+		for i := range benchPages {
+			if err := c.Visit(srv.URL + fixtures.GeneratedPath(i)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		c.Wait()
+	}
+	report(b, pages, bytes, time.Since(start))
+}
+
+// BenchmarkCrawlCrawler is this package on the same site: normalised
+// seen-set, frontier with leases, per-host gate, robots.txt, caps, a Sink
+// that drops the pages.
+func BenchmarkCrawlCrawler(b *testing.B) {
+	srv := benchServer(b)
+	b.ReportAllocs()
+	var pages, bytes int64
+	start := time.Now()
+	for b.Loop() {
+		o := DefaultOptions()
+		o.Seeds = []string{srv.URL + "/"}
+		o.AllowPrivate = true
+		o.Depth = 3
+		o.Delay = 0
+		o.Parallelism = benchParallelism
+		o.Sink = SinkFunc(func(_ context.Context, p *newsarchive.Page) error {
+			atomic.AddInt64(&pages, 1)
+			atomic.AddInt64(&bytes, int64(len(p.Body)))
+			return nil
+		})
+		c, err := New(o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		st, err := c.Run(context.Background())
+		if err != nil || st.Errors != 0 {
+			b.Fatalf("%+v, %v", st, err)
+		}
+	}
+	report(b, pages, bytes, time.Since(start))
+}
+
+func report(b *testing.B, pages, bytes int64, d time.Duration) {
+	b.ReportMetric(float64(pages)/d.Seconds(), "pages/s")
+	b.ReportMetric(float64(pages)/float64(b.N), "pages/op")
+	b.ReportMetric(float64(bytes)/float64(pages)/1024, "KiB/page")
+}
