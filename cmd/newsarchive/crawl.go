@@ -110,6 +110,10 @@ func crawlInto(ctx context.Context, e *env, store *archive.Store, job *crawler.J
 	opts := job.Options()
 	opts.Sink = sink
 	opts.Validators = store.Validators
+	opts.History = store.History
+	// The frontier lives in the archive, per job: a crawl stopped by a
+	// signal or a kill resumes where it stopped on the next run.
+	opts.Frontier = store.Frontier(job.Name)
 	opts.Metrics = metrics
 	opts.Logger = newLogger(e.stderr, lf.format, lf.verbose).With("job", job.Name)
 	if isTerminal(e.stderr) && !lf.verbose && metrics == nil {

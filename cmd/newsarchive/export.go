@@ -14,13 +14,13 @@ import (
 )
 
 func runExport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "export", "[--archive F] [--since T] [--site H] [--as-of T] [-o FILE]")
+	fs := newFlagSet(e, "export", "[--archive F] [--since T] [--site H] [--as-of T] [--format jsonl|warc] [-o FILE]")
 	var af archiveFlags
 	af.register(fs)
 	since := fs.String("since", "", "only records seen at or after T (RFC 3339 or YYYY-MM-DD)")
 	site := fs.String("site", "", "only records of host H")
 	asOf := fs.String("as-of", "", "each record as it stood at T: the version current then (RFC 3339 or YYYY-MM-DD)")
-	format := fs.String("format", "jsonl", "output format: jsonl")
+	format := fs.String("format", "jsonl", "jsonl (records) or warc (every snapshot, WARC/1.1; gzip per record when -o ends in .gz)")
 	out := fs.String("o", "", "write to FILE instead of standard output (written whole or not at all)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -37,8 +37,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	opts.Site = *site
-	if *format != "jsonl" {
-		return usagef("export: --format %q is not supported (jsonl)", *format)
+	if *format != "jsonl" && *format != "warc" {
+		return usagef("export: --format %q is not supported (jsonl, warc)", *format)
+	}
+	if *format == "warc" && !opts.AsOf.IsZero() {
+		return usagef("export: --as-of applies to records (jsonl), not to snapshots (warc)")
 	}
 	store, err := af.open(true)
 	if err != nil {
@@ -46,13 +49,20 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 	n, err := writeOutput(e.stdout, *out, func(w io.Writer) (int, error) {
+		if *format == "warc" {
+			return store.ExportWARC(ctx, w, archive.WARCOptions{Since: opts.Since, Site: opts.Site, Gzip: strings.HasSuffix(*out, ".gz")})
+		}
 		return store.Export(ctx, w, opts)
 	})
 	if err != nil {
 		return err
 	}
 	if *out != "" {
-		fmt.Fprintf(e.stderr, "exported %d records to %s\n", n, *out)
+		what := "records"
+		if *format == "warc" {
+			what = "snapshots"
+		}
+		fmt.Fprintf(e.stderr, "exported %d %s to %s\n", n, what, *out)
 	}
 	return nil
 }

@@ -30,7 +30,9 @@ func commands() map[string]command {
 	return map[string]command{
 		"crawl":    {"crawl SEEDs (page URLs, sitemaps, feeds) into the archive", runCrawl},
 		"extract":  {"extract article records from HTML files (one JSON, or JSONL for many)", runExtract},
-		"export":   {"write the archive's records as JSONL", runExport},
+		"export":   {"write the archive's records as JSONL, or its snapshots as WARC", runExport},
+		"import":   {"load a JSONL export or a WARC file into the archive", runImport},
+		"replay":   {"re-extract stored snapshots with the current extractor and report what changed", runReplay},
 		"stats":    {"print what the archive holds", runStats},
 		"schedule": {"run the crawl jobs of a jobs file on their cron schedules until stopped", runSchedule},
 		"show":     {"print one record, its versions and snapshots, or a diff between versions", runShow},
