@@ -59,6 +59,9 @@ var allBuckets = [][]byte{
 	bucketSites, bucketSiteBlocks, bucketDicts, bucketHostDicts, bucketFrontier,
 }
 
+// appendBuckets are the buckets whose keys mostly grow at the end.
+var appendBuckets = [][]byte{bucketSnapshots, bucketBodies, bucketRecords, bucketVersions, bucketRefs}
+
 // optionalBuckets were added after schema 1 was first written: Open makes
 // them in archives that lack them, and readers treat a missing one as
 // empty.

@@ -16,7 +16,7 @@ const (
 	snapshotFormat = 1
 	recordFormat   = 1
 	refFormat      = 1
-	versionFormat  = 1
+	versionFormat  = 2 // 1: Article JSON as the extractor made it; 2: with the record's id, url and site, no archive fields
 	bodyFormat     = 1
 	countersFormat = 1
 	siteFormat     = 1
@@ -373,11 +373,19 @@ type version struct {
 	ValidFrom time.Time // fetch time of the snapshot that first showed it
 	Snapshot  uint64    // that snapshot
 	Article   []byte    // JSON
+	// Splice: Article carries the record's id, url and site and no archive
+	// field (format 2), so export appends the archive fields to it
+	// without decoding it.
+	Splice bool
 }
 
 func encodeVersion(v *version) []byte {
 	e := enc{b: make([]byte, 0, len(v.Article)+24)}
-	e.byte(versionFormat)
+	if v.Splice {
+		e.byte(versionFormat)
+	} else {
+		e.byte(1)
+	}
 	e.time(v.ValidFrom)
 	e.uvarint(v.Snapshot)
 	e.bytes(v.Article)
@@ -386,8 +394,14 @@ func encodeVersion(v *version) []byte {
 
 func decodeVersion(b []byte) (*version, error) {
 	d := dec{b: b}
-	d.format(versionFormat, "version")
 	v := &version{}
+	switch f := d.byte(); f {
+	case 1:
+	case versionFormat:
+		v.Splice = true
+	default:
+		return nil, fmt.Errorf("%w: version format %d, want 1 or %d", ErrCorrupt, f, versionFormat)
+	}
 	v.ValidFrom = d.time()
 	v.Snapshot = d.uvarint()
 	v.Article = d.bytes()

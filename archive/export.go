@@ -53,18 +53,16 @@ func (s *Store) Export(ctx context.Context, w io.Writer, opts ExportOptions) (in
 		if opts.AsOf.IsZero() && !opts.Since.IsZero() && rec.LastSeen.Before(opts.Since) {
 			return nil
 		}
-		a, err := s.buildArticle(tx, seq, rec, 0, opts.AsOf)
-		if err != nil || a == nil {
+		rv, err := viewRecord(tx, seq, rec, 0, opts.AsOf)
+		if err != nil || rv == nil {
 			return err
 		}
-		if !opts.Since.IsZero() && a.LastSeen.Before(opts.Since) {
+		if !opts.Since.IsZero() && rv.lastSeen.Before(opts.Since) {
 			return nil
 		}
-		js, err := json.Marshal(a)
-		if err != nil {
+		if err := rv.appendJSON(buf); err != nil {
 			return err
 		}
-		buf.Write(js)
 		buf.WriteByte('\n')
 		n++
 		return nil
@@ -129,10 +127,20 @@ func (s *Store) eachRecord(ctx context.Context, fn func(tx *bolt.Tx, seq uint64,
 	}
 }
 
-// buildArticle returns a record as export writes it: version want (0: the
-// latest, or the one current at asOf when asOf is set) with the archive
-// fields filled. It returns nil when the record did not exist at asOf.
-func (s *Store) buildArticle(tx *bolt.Tx, seq uint64, rec *record, want int, asOf time.Time) (*newsarchive.Article, error) {
+// recordView is a record as it stood at some time: the version current
+// then and the snapshots fetched until then.
+type recordView struct {
+	rec       *record
+	ver       *version
+	version   int
+	lastSeen  time.Time
+	snapshots []newsarchive.SnapshotRef
+}
+
+// viewRecord reads version want of a record (0: the latest, or the one
+// current at asOf when asOf is set) with its snapshot refs. It returns nil
+// when the record did not exist at asOf.
+func viewRecord(tx *bolt.Tx, seq uint64, rec *record, want int, asOf time.Time) (*recordView, error) {
 	vb := tx.Bucket(bucketVersions)
 	var ver *version
 	switch {
@@ -171,19 +179,9 @@ func (s *Store) buildArticle(tx *bolt.Tx, seq uint64, rec *record, want int, asO
 			return nil, err
 		}
 	}
-	a := &newsarchive.Article{}
-	if err := json.Unmarshal(ver.Article, a); err != nil {
-		return nil, fmt.Errorf("%w: record %s version %d: %v", ErrCorrupt, rec.ID, want, err)
-	}
-	a.ID, a.URL = rec.ID, rec.URL
-	if a.Site == "" {
-		a.Site = rec.Site
-	}
-	a.URLs = append([]string(nil), rec.Aliases...)
-	a.Version = want
-	a.FirstSeen, a.LastSeen = rec.FirstSeen, rec.LastSeen
+	rv := &recordView{rec: rec, ver: ver, version: want, lastSeen: rec.LastSeen}
 	if !asOf.IsZero() {
-		a.LastSeen = time.Time{}
+		rv.lastSeen = time.Time{}
 	}
 	prefix := u64key(seq)
 	cur := tx.Bucket(bucketRefs).Cursor()
@@ -196,16 +194,81 @@ func (s *Store) buildArticle(tx *bolt.Tx, seq uint64, rec *record, want int, asO
 			if r.FetchedAt.After(asOf) {
 				continue
 			}
-			if r.FetchedAt.After(a.LastSeen) {
-				a.LastSeen = r.FetchedAt
+			if r.FetchedAt.After(rv.lastSeen) {
+				rv.lastSeen = r.FetchedAt
 			}
 		}
-		a.Snapshots = append(a.Snapshots, newsarchive.SnapshotRef{
+		rv.snapshots = append(rv.snapshots, newsarchive.SnapshotRef{
 			ID: strconv.FormatUint(keyU64(k[8:]), 10), URL: r.URL, FetchedAt: r.FetchedAt,
 			Status: r.Status, ContentHash: r.ContentHash,
 		})
 	}
+	return rv, nil
+}
+
+// article decodes the view into the record as export writes it.
+func (rv *recordView) article() (*newsarchive.Article, error) {
+	a := &newsarchive.Article{}
+	if err := a.UnmarshalJSON(rv.ver.Article); err != nil {
+		return nil, fmt.Errorf("%w: record %s version %d: %v", ErrCorrupt, rv.rec.ID, rv.version, err)
+	}
+	a.ID, a.URL = rv.rec.ID, rv.rec.URL
+	if a.Site == "" {
+		a.Site = rv.rec.Site
+	}
+	a.URLs = append([]string(nil), rv.rec.Aliases...)
+	a.Version = rv.version
+	a.FirstSeen, a.LastSeen = rv.rec.FirstSeen, rv.lastSeen
+	a.Snapshots = rv.snapshots
 	return a, nil
+}
+
+// exportTail holds the archive fields export appends to a stored version.
+type exportTail struct {
+	URLs      []string                  `json:"urls,omitempty"`
+	Version   int                       `json:"version"`
+	FirstSeen time.Time                 `json:"firstSeen"`
+	LastSeen  time.Time                 `json:"lastSeen"`
+	Snapshots []newsarchive.SnapshotRef `json:"snapshots,omitempty"`
+}
+
+// appendJSON appends the record's JSON line (without newline) to buf.
+// Versions stored with the record's id, url and site and no archive fields
+// are not decoded: the archive fields are appended to their JSON.
+func (rv *recordView) appendJSON(buf *bytes.Buffer) error {
+	js := rv.ver.Article
+	if !rv.ver.Splice || len(js) < 2 || js[len(js)-1] != '}' {
+		a, err := rv.article()
+		if err != nil {
+			return err
+		}
+		out, err := a.MarshalJSON()
+		if err != nil {
+			return err
+		}
+		buf.Write(out)
+		return nil
+	}
+	tail, err := json.Marshal(exportTail{URLs: rv.rec.Aliases, Version: rv.version,
+		FirstSeen: rv.rec.FirstSeen, LastSeen: rv.lastSeen, Snapshots: rv.snapshots})
+	if err != nil {
+		return err
+	}
+	buf.Write(js[:len(js)-1])
+	buf.WriteByte(',')
+	buf.Write(tail[1:])
+	return nil
+}
+
+// buildArticle returns a record as export writes it: version want (0: the
+// latest, or the one current at asOf when asOf is set) with the archive
+// fields filled. It returns nil when the record did not exist at asOf.
+func (s *Store) buildArticle(tx *bolt.Tx, seq uint64, rec *record, want int, asOf time.Time) (*newsarchive.Article, error) {
+	rv, err := viewRecord(tx, seq, rec, want, asOf)
+	if err != nil || rv == nil {
+		return nil, err
+	}
+	return rv.article()
 }
 
 // Validators returns the ETag and Last-Modified of the latest stored

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -86,7 +85,7 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader) (ImportReport, err
 		if len(bytes.TrimSpace(b)) > 0 {
 			line++
 			a := &newsarchive.Article{}
-			if jerr := json.Unmarshal(b, a); jerr != nil {
+			if jerr := a.UnmarshalJSON(b); jerr != nil {
 				return rep, fmt.Errorf("archive: import: line %d: %w", line, jerr)
 			}
 			if a.URL == "" {
@@ -208,11 +207,11 @@ func importRecord(tx *bolt.Tx, c *counters, a *newsarchive.Article) (bool, int, 
 	if v.ValidFrom.IsZero() {
 		v.ValidFrom = rec.FirstSeen
 	}
-	js, err := articleJSON(a)
+	js, err := versionJSON(a, rec)
 	if err != nil {
 		return false, 0, err
 	}
-	v.Article = js
+	v.Article, v.Splice = js, true
 	if err := tx.Bucket(bucketVersions).Put(versionKey(seq, ver), encodeVersion(v)); err != nil {
 		return false, 0, err
 	}

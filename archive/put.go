@@ -3,7 +3,6 @@ package archive
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -465,7 +464,7 @@ func (in *ingest) revisitRecord(tx *bolt.Tx, c *counters, seq uint64, snap, prev
 		rec.Versions++
 		snap.Version = rec.Versions
 		rec.ContentHash = prev.ContentHash
-		nv := &version{ValidFrom: snap.FetchedAt, Snapshot: seq, Article: old.Article}
+		nv := &version{ValidFrom: snap.FetchedAt, Snapshot: seq, Article: old.Article, Splice: old.Splice}
 		if err := tx.Bucket(bucketVersions).Put(versionKey(prev.Record, rec.Versions), encodeVersion(nv)); err != nil {
 			return err
 		}
@@ -538,12 +537,17 @@ func findRecord(tx *bolt.Tx, canonical string, others []string) (uint64, error) 
 	return 0, nil
 }
 
-// articleJSON is how a version stores an article: the extractor's output
-// without the archive's fields.
-func articleJSON(a *newsarchive.Article) ([]byte, error) {
+// versionJSON is how a version stores an article (format 2): the
+// extractor's output with the record's id, URL and site, and without the
+// archive's fields, which export appends.
+func versionJSON(a *newsarchive.Article, rec *record) ([]byte, error) {
 	c := *a
-	c.Version, c.FirstSeen, c.LastSeen, c.Snapshots, c.Blocks = 0, time.Time{}, time.Time{}, nil, nil
-	return json.Marshal(c)
+	c.ID, c.URL = rec.ID, rec.URL
+	if c.Site == "" {
+		c.Site = rec.Site
+	}
+	c.URLs, c.Version, c.FirstSeen, c.LastSeen, c.Snapshots, c.Blocks = nil, 0, time.Time{}, time.Time{}, nil, nil
+	return c.MarshalJSON() // not json.Marshal: it would check and compact the output again
 }
 
 // mergeRecord files an article under its record: a new record, a new
@@ -591,13 +595,13 @@ func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, seq uint64, snap *snapsh
 		in.res.Outcome = Unchanged
 	}
 	if rec.Versions == 0 || rec.ContentHash != art.ContentHash {
-		js, err := articleJSON(art)
+		js, err := versionJSON(art, rec)
 		if err != nil {
 			return err
 		}
 		rec.Versions++
 		rec.ContentHash = art.ContentHash
-		v := &version{ValidFrom: snap.FetchedAt, Snapshot: seq, Article: js}
+		v := &version{ValidFrom: snap.FetchedAt, Snapshot: seq, Article: js, Splice: true}
 		if err := tx.Bucket(bucketVersions).Put(versionKey(recSeq, rec.Versions), encodeVersion(v)); err != nil {
 			return err
 		}

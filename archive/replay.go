@@ -296,7 +296,7 @@ func (s *Store) replayApply(ctx context.Context, items []*replayItem, rep *Repla
 				skipped++
 				continue
 			}
-			js, err := articleJSON(it.art)
+			js, err := versionJSON(it.art, rec)
 			if err != nil {
 				return err
 			}
@@ -304,7 +304,7 @@ func (s *Store) replayApply(ctx context.Context, items []*replayItem, rep *Repla
 			if it.art.ContentHash != rec.ContentHash {
 				rec.Versions++
 				rec.ContentHash = it.art.ContentHash
-				v := &version{ValidFrom: it.snap.FetchedAt, Snapshot: it.snapID, Article: js}
+				v := &version{ValidFrom: it.snap.FetchedAt, Snapshot: it.snapID, Article: js, Splice: true}
 				if err := vb.Put(versionKey(it.seq, rec.Versions), encodeVersion(v)); err != nil {
 					return err
 				}
@@ -319,7 +319,7 @@ func (s *Store) replayApply(ctx context.Context, items []*replayItem, rep *Repla
 				if err != nil {
 					return err
 				}
-				v.Article = js
+				v.Article, v.Splice = js, true
 				if err := vb.Put(versionKey(it.seq, rec.Versions), encodeVersion(v)); err != nil {
 					return err
 				}

@@ -216,10 +216,18 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 	}
 	n := s.writes.Add(1)
 	defer s.writes.Add(-1)
-	if n > 1 {
-		return s.db.Batch(fn)
+	full := func(tx *bolt.Tx) error {
+		// Keys of these buckets mostly grow at the end: fill pages
+		// instead of splitting them half-empty (bbolt's default).
+		for _, name := range appendBuckets {
+			tx.Bucket(name).FillPercent = 0.9
+		}
+		return fn(tx)
 	}
-	return s.db.Update(fn)
+	if n > 1 {
+		return s.db.Batch(full)
+	}
+	return s.db.Update(full)
 }
 
 // Stats are the archive's totals.
@@ -275,3 +283,45 @@ func putCounters(tx *bolt.Tx, c *counters) error {
 }
 
 var _ io.Closer = (*Store)(nil)
+
+// Usage says how the archive file's bytes are used.
+type Usage struct {
+	FileBytes int64         `json:"fileBytes"` // size of the file's pages in use (bbolt's high-water mark)
+	DataBytes int64         `json:"dataBytes"` // bytes of keys, values and page headers in use
+	Buckets   []BucketUsage `json:"buckets"`
+}
+
+// BucketUsage is the part of Usage of one bucket.
+type BucketUsage struct {
+	Name      string `json:"name"`
+	Keys      int    `json:"keys"`
+	DataBytes int64  `json:"dataBytes"` // bytes in use
+	PageBytes int64  `json:"pageBytes"` // bytes of the pages allocated to it
+}
+
+// Usage walks every page of the archive (slow on a big file) and reports
+// how full they are: FileBytes / DataBytes is the file's overhead.
+func (s *Store) Usage(ctx context.Context) (Usage, error) {
+	var u Usage
+	err := s.view(func(tx *bolt.Tx) error {
+		u.FileBytes = tx.Size()
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			st := b.Stats()
+			bu := BucketUsage{
+				Name: string(name), Keys: st.KeyN,
+				DataBytes: int64(st.BranchInuse + st.LeafInuse + st.InlineBucketInuse),
+				PageBytes: int64(st.BranchAlloc + st.LeafAlloc),
+			}
+			u.DataBytes += bu.DataBytes
+			u.Buckets = append(u.Buckets, bu)
+			return nil
+		})
+	})
+	if err != nil {
+		return Usage{}, fmt.Errorf("archive: usage: %w", err)
+	}
+	return u, nil
+}

@@ -1,0 +1,253 @@
+package archive_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/newsarchive/newsarchive"
+	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/internal/urlnorm"
+)
+
+// Throughput benchmarks, fsync on unless the name says otherwise:
+//
+//	go test ./archive -run '^$' -bench 'Ingest|RecordWrites|Export|Revisit' -benchtime 1x
+
+// BenchmarkIngest100KB stores real-sized pages (100-170 KB) of one site,
+// compression bound, no extractor, in batches of 100 from one goroutine.
+func BenchmarkIngest100KB(b *testing.B) {
+	pages := generatedPages(1000, day, "")
+	ctx := context.Background()
+	raw := 0
+	for _, p := range pages {
+		raw += len(p.Body)
+	}
+	for _, batch := range []int{1, 100} {
+		b.Run(fmt.Sprint("batch=", batch), func(b *testing.B) {
+			runtime.GOMAXPROCS(1)
+			defer runtime.GOMAXPROCS(runtime.NumCPU())
+			n := len(pages)
+			if batch == 1 {
+				n = 200
+			}
+			for b.Loop() {
+				s, err := archive.Open(filepath.Join(b.TempDir(), "ingest.db"), archive.DefaultOptions())
+				if err != nil {
+					b.Fatal(err)
+				}
+				start := time.Now()
+				for i := 0; i < n; i += batch {
+					if _, err := s.PutBatch(ctx, pages[i:min(i+batch, n)]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				el := time.Since(start).Seconds()
+				s.Close()
+				b.ReportMetric(float64(n)/el, "snapshots/s")
+				b.ReportMetric(float64(raw)*float64(n)/float64(len(pages))/el/1e6, "rawMB/s")
+			}
+		})
+	}
+}
+
+// tinyExtract makes a record of every page without parsing it, so the
+// benchmark measures the archive's record writes.
+func tinyExtract(p *newsarchive.Page) (*newsarchive.Article, error) {
+	u, _ := urlnorm.Normalize(p.URL)
+	return &newsarchive.Article{
+		ID: urlnorm.ID(u), URL: u, URLs: []string{u}, Site: urlnorm.Host(u), IsArticle: true,
+		Headline: "Headline of " + u, Paragraphs: []string{string(p.Body)}, Body: string(p.Body),
+		ContentHash: fmt.Sprintf("%x", len(p.Body)) + u, Extractor: "tiny/1",
+	}, nil
+}
+
+// smallPages are n small distinct pages (about 1 KB) on one site.
+func smallPages(n int) []*newsarchive.Page {
+	pages := make([]*newsarchive.Page, n)
+	for i := range pages {
+		pages[i] = &newsarchive.Page{
+			URL: fmt.Sprintf("https://news.example/%d/story-%d.html", i/1000, i), FetchedAt: day.Add(time.Duration(i) * time.Millisecond),
+			Status: 200, Header: http.Header{"Content-Type": {"text/html"}},
+			Body: fmt.Appendf(nil, "<p>Story %d. %0900d</p>", i, i),
+		}
+	}
+	return pages
+}
+
+// BenchmarkRecordWrites measures new records per second (snapshot, record,
+// version, aliases and refs per page) in batches of 1,000 from one
+// goroutine.
+func BenchmarkRecordWrites(b *testing.B) {
+	pages := smallPages(20000)
+	ctx := context.Background()
+	for _, nosync := range []bool{false, true} {
+		b.Run(fmt.Sprint("nosync=", nosync), func(b *testing.B) {
+			for b.Loop() {
+				opts := archive.DefaultOptions()
+				opts.Extract = tinyExtract
+				opts.NoSync = nosync
+				s, err := archive.Open(filepath.Join(b.TempDir(), "records.db"), opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				start := time.Now()
+				for i := 0; i < len(pages); i += 1000 {
+					if _, err := s.PutBatch(ctx, pages[i:i+1000]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				el := time.Since(start).Seconds()
+				st, _ := s.Stats(ctx)
+				u, err := s.Usage(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				s.Close()
+				if st.Records != len(pages) {
+					b.Fatalf("%d records", st.Records)
+				}
+				b.ReportMetric(float64(len(pages))/el, "records/s")
+				b.ReportMetric(float64(u.FileBytes)/float64(u.DataBytes), "file/data")
+			}
+		})
+	}
+}
+
+// BenchmarkImportJSONL measures record writes alone: records (with their
+// version, aliases and snapshot refs) imported from JSONL, 1,000 per
+// transaction.
+func BenchmarkImportJSONL(b *testing.B) {
+	ctx := context.Background()
+	opts := archive.DefaultOptions()
+	opts.Extract = tinyExtract
+	opts.NoSync = true
+	src, err := archive.Open(filepath.Join(b.TempDir(), "src.db"), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pages := smallPages(20000)
+	for i := 0; i < len(pages); i += 5000 {
+		if _, err := src.PutBatch(ctx, pages[i:i+5000]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var jsonl bytes.Buffer
+	if _, err := src.Export(ctx, &jsonl, archive.ExportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	src.Close()
+	for b.Loop() {
+		s, err := archive.Open(filepath.Join(b.TempDir(), "import.db"), archive.DefaultOptions())
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		rep, err := s.ImportJSONL(ctx, bytes.NewReader(jsonl.Bytes()))
+		el := time.Since(start).Seconds()
+		if err != nil || rep.Records != len(pages) {
+			b.Fatalf("%+v %v", rep, err)
+		}
+		u, _ := s.Usage(ctx)
+		s.Close()
+		b.ReportMetric(float64(rep.Records)/el, "records/s")
+		b.ReportMetric(float64(u.FileBytes)/float64(u.DataBytes), "file/data")
+	}
+}
+
+// BenchmarkExport exports 100,000 records and reports records per second
+// and the largest heap seen during the export.
+func BenchmarkExport(b *testing.B) {
+	const n = 100000
+	ctx := context.Background()
+	opts := archive.DefaultOptions()
+	opts.Extract = tinyExtract
+	opts.NoSync = true
+	s, err := archive.Open(filepath.Join(b.TempDir(), "export.db"), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	pages := smallPages(n)
+	for i := 0; i < n; i += 5000 {
+		if _, err := s.PutBatch(ctx, pages[i:i+5000]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	pages = nil
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	for b.Loop() {
+		var peak atomic.Uint64
+		done := make(chan struct{})
+		go func() {
+			var ms runtime.MemStats
+			for {
+				select {
+				case <-done:
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+				runtime.ReadMemStats(&ms)
+				if ms.HeapInuse > peak.Load() {
+					peak.Store(ms.HeapInuse)
+				}
+			}
+		}()
+		start := time.Now()
+		got, err := s.Export(ctx, io.Discard, archive.ExportOptions{})
+		el := time.Since(start).Seconds()
+		close(done)
+		if err != nil || got != n {
+			b.Fatalf("exported %d, %v", got, err)
+		}
+		b.ReportMetric(float64(n)/el, "records/s")
+		b.ReportMetric(float64(base.HeapInuse)/1e6, "heapBefore-MB")
+		b.ReportMetric(float64(peak.Load())/1e6, "heapPeak-MB")
+	}
+}
+
+// BenchmarkRevisit measures what a byte-identical re-fetch costs in the
+// file: no body bytes, only the snapshot, its ref and the record update.
+func BenchmarkRevisit(b *testing.B) {
+	pages := generatedPages(200, day, "")
+	again := make([]*newsarchive.Page, len(pages))
+	for i, p := range pages {
+		c := *p
+		c.FetchedAt = p.FetchedAt.Add(24 * time.Hour)
+		again[i] = &c
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		opts := archive.DefaultOptions()
+		opts.Extract = tinyExtract
+		opts.NoSync = true
+		s, err := archive.Open(filepath.Join(b.TempDir(), "revisit.db"), opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.PutBatch(ctx, pages)
+		before, _ := s.Stats(ctx)
+		res, err := s.PutBatch(ctx, again)
+		if err != nil {
+			b.Fatal(err)
+		}
+		after, _ := s.Stats(ctx)
+		s.Close()
+		for _, r := range res {
+			if r.Outcome != archive.Revisit || r.BodyBytes != 0 {
+				b.Fatalf("%+v", r)
+			}
+		}
+		b.ReportMetric(float64(after.StoredBytes-before.StoredBytes)/float64(len(again)), "bodyB/revisit")
+		b.ReportMetric(float64(after.FileBytes-before.FileBytes)/float64(len(again)), "fileB/revisit")
+	}
+}
