@@ -21,6 +21,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "serve", "[--archive F] [--addr 127.0.0.1:8080]")
 	var af archiveFlags
 	af.register(fs)
+	// Every request may wait for the lock: a second is plenty for a page
+	// (a crawl holds the file for minutes, not for a moment).
+	if f := fs.Lookup("lock-timeout"); f != nil {
+		_ = f.Value.Set("1s")
+		f.DefValue = "1s"
+	}
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (the UI has no authentication: keep it on loopback)")
 	idle := fs.Duration("idle", 2*time.Second, "close the archive file after this long without requests, so a crawl in another process can open it (0: keep it open)")
 	logFormat := fs.String("log-format", "text", "log line format: text or json")
@@ -123,18 +129,26 @@ func (w *statusWriter) WriteHeader(code int) {
 // idle; a request that finds the file held by another process waits up to
 // --lock-timeout and then answers 503 (web.ErrUnavailable).
 type webArchive struct {
-	open func() (*archive.Store, error)
-	idle time.Duration
+	open  func() (*archive.Store, error)
+	idle  time.Duration
+	retry time.Duration // lockedFor; shorter in tests
 
-	mu     sync.Mutex
-	store  *archive.Store
-	users  int
-	timer  *time.Timer
-	closed bool
+	mu          sync.Mutex
+	store       *archive.Store
+	users       int
+	timer       *time.Timer
+	closed      bool
+	locked      error     // the last ErrLocked of open
+	lockedUntil time.Time // until when requests get it without waiting again
 }
 
+// lockedFor is how long a failed open (the file held by another process)
+// answers the following requests without waiting for the lock again: a page
+// and its images would otherwise wait --lock-timeout each, in turn.
+const lockedFor = 2 * time.Second
+
 func newWebArchive(open func() (*archive.Store, error), idle time.Duration) *webArchive {
-	return &webArchive{open: open, idle: idle}
+	return &webArchive{open: open, idle: idle, retry: lockedFor}
 }
 
 // acquire returns the open store, opening it when needed.
@@ -149,11 +163,17 @@ func (a *webArchive) acquire() (*archive.Store, error) {
 		a.timer = nil
 	}
 	if a.store == nil {
+		if a.locked != nil && time.Now().Before(a.lockedUntil) {
+			return nil, webError(a.locked)
+		}
 		s, err := a.open()
 		if err != nil {
+			if errors.Is(err, archive.ErrLocked) {
+				a.locked, a.lockedUntil = err, time.Now().Add(a.retry)
+			}
 			return nil, webError(err)
 		}
-		a.store = s
+		a.store, a.locked = s, nil
 	}
 	a.users++
 	return a.store, nil

@@ -293,7 +293,8 @@ func TestServeHostile(t *testing.T) {
 // answer 503 and come back once it is released.
 func TestServeLock(t *testing.T) {
 	path := serveArchive(t)
-	srv, _ := newServeHandler(t, path, 10*time.Millisecond, 0)
+	srv, arch := newServeHandler(t, path, 10*time.Millisecond, 0)
+	arch.retry = time.Hour // no second try at the lock until the test says so
 	if code, _, _ := serveGet(t, srv.URL+"/api/records"); code != 200 {
 		t.Fatalf("status %d", code)
 	}
@@ -309,6 +310,15 @@ func TestServeLock(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// For a while the next requests get the same answer without trying the
+	// lock again (a page's images do not queue for it one by one)...
+	if code, _, body := serveGet(t, srv.URL+"/api/records"); code != 503 || !strings.Contains(body, "locked") {
+		t.Errorf("request within the retry delay: %d %s", code, body)
+	}
+	// ...and once it has passed, the archive opens again.
+	arch.mu.Lock()
+	arch.lockedUntil = time.Time{} // as if the retry delay had passed
+	arch.mu.Unlock()
 	if code, _, body := serveGet(t, srv.URL+"/api/records"); code != 200 {
 		t.Errorf("after the writer closed: %d %s", code, body)
 	}
