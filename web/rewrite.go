@@ -19,8 +19,9 @@ import (
 
 // rewriter turns URLs of one archived document into archive URLs.
 type rewriter struct {
-	base *url.URL // the document's URL, or its <base href>
-	ts   string   // 14-digit timestamp of the snapshot
+	base    *url.URL // the document's URL, or its <base href>
+	ts      string   // 14-digit timestamp of the snapshot
+	baseSet bool     // a <base href> was seen: browsers use the first only
 }
 
 // blockedURL replaces URLs whose scheme cannot be replayed (javascript:,
@@ -223,7 +224,8 @@ func rewriteTokens(w io.Writer, r io.Reader, rw *rewriter, banner []byte, depth 
 				skip = atom.Script
 				continue
 			case atom.Base:
-				if h, ok := attr(tok, "href"); ok {
+				if h, ok := attr(tok, "href"); ok && !rw.baseSet {
+					rw.baseSet = true
 					if u, err := url.Parse(strings.TrimSpace(h)); err == nil {
 						if b := rw.base.ResolveReference(u); b.Scheme == "http" || b.Scheme == "https" {
 							rw.base = b

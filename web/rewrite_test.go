@@ -62,6 +62,17 @@ func TestRewriteCSS(t *testing.T) {
 	}
 }
 
+func TestRewriteHTMLBase(t *testing.T) {
+	var out bytes.Buffer
+	doc := `<base href="https://cdn.example/a/"><base href="https://other.example/"><img src="x.png">`
+	if err := rewriteHTML(&out, strings.NewReader(doc), testRewriter(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := `<img src="/web/20250118090000/https://cdn.example/a/x.png">`; out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}
+
 func TestParseTimestamp(t *testing.T) {
 	tests := []struct {
 		in   string
