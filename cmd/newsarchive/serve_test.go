@@ -471,3 +471,27 @@ func TestServeBrowser(t *testing.T) {
 	}
 	t.Logf("the browser made %d requests", len(requests))
 }
+
+// BenchmarkServe measures the pages a researcher opens most, against the
+// fixture archive kept open (as between two requests within --idle).
+func BenchmarkServe(b *testing.B) {
+	path := serveArchive(b)
+	id := serveKelpID(b, path)
+	srv, _ := newServeHandler(b, path, time.Minute, time.Second)
+	kelp := fixtures.Captures()
+	for _, bc := range []struct{ name, path string }{
+		{"list", "/"},
+		{"record", "/records/" + id},
+		{"api-record", "/api/records/" + id},
+		{"replay", "/web/" + web.Timestamp(kelp[1].FetchedAt) + "/" + kelp[1].URL},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if code, _, _ := serveGet(b, srv.URL+bc.path); code != 200 {
+					b.Fatalf("status %d", code)
+				}
+			}
+		})
+	}
+}
