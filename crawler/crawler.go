@@ -154,7 +154,8 @@ type run struct {
 	gen  uint64
 	bar  *progressbar.ProgressBar
 
-	gates gates
+	gates     gates
+	linkCache linkCache
 
 	mu       sync.Mutex
 	seen     map[uint64]bool               // URLs queued (or listed) in this Run

@@ -189,9 +189,9 @@ func TestCrawlDepth(t *testing.T) {
 		want  []string
 	}{
 		{0, []string{"/"}},
-		{1, []string{"/", "/a/1", "/a/2", "/a/3", "/section/"}},
-		{2, []string{"/", "/a/1", "/a/2", "/a/3", "/a/4", "/a/6", "/section/"}},
-		{3, []string{"/", "/a/1", "/a/2", "/a/3", "/a/4", "/a/5", "/a/6", "/section/"}},
+		{1, []string{"/", "/a/1", "/a/2?utm_source=x&utm_medium=y", "/a/3", "/section/"}},
+		{2, []string{"/", "/a/1", "/a/2", "/a/2?utm_source=x&utm_medium=y", "/a/3", "/a/4", "/a/6", "/section/"}},
+		{3, []string{"/", "/a/1", "/a/2", "/a/2?utm_source=x&utm_medium=y", "/a/3", "/a/4", "/a/5", "/a/6", "/section/"}},
 	} {
 		t.Run(fmt.Sprint(tc.depth), func(t *testing.T) {
 			sink := &memSink{}
@@ -216,12 +216,13 @@ func TestCrawlFollowsOnce(t *testing.T) {
 	o := testOptions(sink, s.URL+"/")
 	o.Depth = 1
 	st := mustRun(t, o)
-	// The tracking URL is fetched under its clean form, once.
-	if n := s.count("/a/2"); n != 1 {
-		t.Errorf("/a/2 fetched %d times, want 1", n)
+	// The tracking URL is fetched as linked, once: the archive learns
+	// from the page's rel=canonical that it is /a/2, and records the URL.
+	if n := s.count("/a/2?utm_source=x&utm_medium=y"); n != 1 {
+		t.Errorf("tracking URL fetched %d times, want 1", n)
 	}
-	if n := s.count("/a/2?utm_source=x&utm_medium=y"); n != 0 {
-		t.Errorf("tracking URL fetched %d times, want 0", n)
+	if p := sink.page(s.URL + "/a/2?utm_source=x&utm_medium=y"); p == nil {
+		t.Errorf("no page under the tracking URL; got %q", sink.paths(s.URL))
 	}
 	// /old redirects to /a/3, which is also linked: one page each way at most.
 	if n := s.count("/a/3"); n > 2 {
@@ -260,7 +261,7 @@ func TestCrawlSitemap(t *testing.T) {
 	o := testOptions(sink, s.URL+"/sitemap.xml")
 	o.Depth = 0
 	st := mustRun(t, o)
-	if got, want := sink.paths(s.URL), []string{"/a/1", "/a/2"}; !slices.Equal(got, want) {
+	if got, want := sink.paths(s.URL), []string{"/a/1", "/a/2?utm_campaign=z"}; !slices.Equal(got, want) {
 		t.Fatalf("pages %q, want %q", got, want)
 	}
 	if st.Feeds != 1 {
@@ -271,7 +272,7 @@ func TestCrawlSitemap(t *testing.T) {
 	if !slices.Equal(p.Hints, want) {
 		t.Errorf("hints %+v, want %+v", p.Hints, want)
 	}
-	if p := sink.page(s.URL + "/a/2"); len(p.Hints) != 0 {
+	if p := sink.page(s.URL + "/a/2?utm_campaign=z"); len(p.Hints) != 0 {
 		t.Errorf("hints %+v for a plain sitemap entry", p.Hints)
 	}
 }

@@ -18,9 +18,12 @@
 // Sitemaps, feeds and robots.txt are never emitted to the Sink: only HTML
 // pages are.
 //
-// URLs are normalised with internal/urlnorm before they are queued, so a
-// link with utm_* parameters and its clean form are fetched once, under the
-// clean form. When a redirect happens, Page.URL is where it ended and
+// URLs are queued as they would be fetched (internal/urlnorm.Clean: host in
+// lower case, no default port, no fragment), query included: a link with
+// utm_* parameters is another URL than its clean form, and both are fetched,
+// because the archive records every URL an article was fetched under (the
+// page's rel=canonical, not the crawler, says they are one article). When a
+// redirect happens, Page.URL is where it ended and
 // Page.RequestedURL the URL that was asked for.
 //
 // # Politeness

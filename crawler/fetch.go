@@ -254,7 +254,7 @@ func (r *run) emit(it *item, st *fetchState, dur time.Duration) outcome {
 	}
 	r.cfg.log.Info("fetched", "url", p.URL, "status", p.Status, "bytes", len(p.Body), "dur", dur)
 	if it.Depth < r.cfg.Depth && len(p.Body) > 0 {
-		for _, l := range links(p.Body, p.URL) {
+		for _, l := range links(p.Body, p.URL, &r.linkCache) {
 			if err := r.enqueue(&item{URL: l, Depth: it.Depth + 1}); err != nil {
 				return outcome{emitted: true, fatal: err}
 			}
@@ -263,7 +263,7 @@ func (r *run) emit(it *item, st *fetchState, dur time.Duration) outcome {
 	if err := r.markDone(it.URL); err != nil {
 		return outcome{emitted: true, fatal: err}
 	}
-	if n, err := urlnorm.Normalize(p.URL); err == nil && n != it.URL {
+	if n, err := urlnorm.Clean(p.URL); err == nil && n != it.URL {
 		// The page redirected to: done too, and not queued again this Run.
 		r.mu.Lock()
 		r.seen[hashKey(n)] = true
@@ -302,7 +302,7 @@ func (r *run) readFeed(it *item, st *fetchState) error {
 		base = it.URL
 	}
 	for _, e := range entries {
-		n, err := urlnorm.Resolve(base, e.URL)
+		n, err := resolveClean(base, e.URL)
 		if err != nil {
 			continue
 		}

@@ -2,80 +2,264 @@ package crawler
 
 import (
 	"bytes"
+	"html"
+	"net/url"
 	"strings"
-
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
+	"sync"
 
 	"github.com/newsarchive/newsarchive/internal/urlnorm"
 )
 
-// links returns the normalised absolute URLs of the <a href> links of an
+// links returns the absolute URLs, cleaned (urlnorm.Clean: as they would
+// be fetched, query kept), of the <a href> links of an
 // HTML page, in order, without duplicates, resolved against the page's
 // <base href> if it has one, else against pageURL. Links marked
-// rel=nofollow and links that are not http(s) are left out.
+// rel=nofollow and links that are not http(s) are left out; so is markup
+// inside comments, <script>, <style>, <textarea> and <title>.
 //
-// It runs the HTML tokenizer rather than building a tree (colly's OnHTML
-// builds a goquery document and resolves every link with a WHATWG parser,
-// which cost more than the rest of a fetch on link-heavy news pages).
-func links(body []byte, pageURL string) []string {
+// It is a scanner, not a parser: colly's OnHTML builds a goquery tree and
+// resolves each link with a WHATWG parser, and even the x/net/html
+// tokenizer cost more than the rest of a fetch on link-heavy news pages.
+// links_test.go checks it against the tokenizer. cache, when not nil,
+// remembers the cleaned form of absolute and root-relative links, which
+// repeat on every page of a site (menus, teasers).
+func links(body []byte, pageURL string, cache *linkCache) []string {
 	base := pageURL
 	baseSeen := false
+	var origin string
+	if u, err := url.Parse(pageURL); err == nil {
+		origin = u.Scheme + "://" + u.Host
+	}
 	seen := map[string]bool{}
 	var out []string
-	z := html.NewTokenizer(bytes.NewReader(body))
-	for {
-		tt := z.Next()
-		switch tt {
-		case html.ErrorToken:
-			return out
-		case html.StartTagToken, html.SelfClosingTagToken:
-		default:
-			continue
-		}
-		name, hasAttr := z.TagName()
-		if !hasAttr {
-			continue
-		}
-		a := atom.Lookup(name)
-		if a != atom.A && a != atom.Base {
-			continue
-		}
-		var href, rel string
-		for {
-			k, v, more := z.TagAttr()
-			switch string(k) {
-			case "href":
-				href = string(v)
-			case "rel":
-				rel = string(v)
-			}
-			if !more {
-				break
-			}
-		}
+	scanTags(body, func(tag, href, rel string) {
 		href = strings.TrimSpace(href)
 		if href == "" {
-			continue
+			return
 		}
-		if a == atom.Base {
-			// Only the first <base href> counts.
-			if !baseSeen {
+		if tag == "base" {
+			if !baseSeen { // only the first <base href> counts
 				baseSeen = true
-				if b, err := urlnorm.Resolve(pageURL, href); err == nil {
+				if b, err := resolveClean(pageURL, href); err == nil {
 					base = b
+					if u, err := url.Parse(b); err == nil {
+						origin = u.Scheme + "://" + u.Host
+					}
 				}
 			}
-			continue
+			return
 		}
-		if href[0] == '#' || strings.Contains(strings.ToLower(rel), "nofollow") {
-			continue
+		if href[0] == '#' || rel != "" && strings.Contains(strings.ToLower(rel), "nofollow") {
+			return
 		}
-		u, err := urlnorm.Resolve(base, href)
-		if err != nil || seen[u] {
-			continue
+		var key string // the same for every page of the host
+		switch {
+		case strings.HasPrefix(href, "http://") || strings.HasPrefix(href, "https://"):
+			key = href
+		case href[0] == '/' && !strings.HasPrefix(href, "//"):
+			key = origin + href
+		}
+		u, ok := cache.get(key)
+		if !ok {
+			var err error
+			if u, err = resolveClean(base, href); err != nil {
+				u = ""
+			}
+			cache.put(key, u)
+		}
+		if u == "" || seen[u] {
+			return
 		}
 		seen[u] = true
 		out = append(out, u)
+	})
+	return out
+}
+
+// resolveClean resolves ref against base and cleans the result: the URL a
+// link leads to, as it would be fetched.
+func resolveClean(base, ref string) (string, error) {
+	b, err := url.Parse(strings.TrimSpace(base))
+	if err != nil {
+		return "", err
 	}
+	r, err := url.Parse(strings.TrimSpace(ref))
+	if err != nil {
+		return "", err
+	}
+	return urlnorm.Clean(b.ResolveReference(r).String())
+}
+
+// scanTags calls fn for every <a> and <base> start tag of an HTML
+// document, with its href and rel attributes (entities decoded). Comments
+// and the raw-text elements are skipped as a browser would.
+func scanTags(b []byte, fn func(tag, href, rel string)) {
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], '<')
+		if j < 0 {
+			return
+		}
+		i += j + 1
+		rest := b[i:]
+		if bytes.HasPrefix(rest, []byte("!--")) {
+			k := bytes.Index(rest[3:], []byte("-->"))
+			if k < 0 {
+				return
+			}
+			i += 3 + k + 3
+			continue
+		}
+		for _, raw := range rawTextTags {
+			if isTag(rest, raw) {
+				k := indexCloseTag(rest, raw)
+				if k < 0 {
+					return
+				}
+				i += k
+				rest = nil
+				break
+			}
+		}
+		if rest == nil {
+			continue
+		}
+		var tag string
+		switch {
+		case isTag(rest, "a"):
+			tag = "a"
+		case isTag(rest, "base"):
+			tag = "base"
+		default:
+			continue
+		}
+		href, rel, n := tagAttrs(rest[len(tag):])
+		i += len(tag) + n
+		fn(tag, href, rel)
+	}
+}
+
+var rawTextTags = []string{"script", "style", "textarea", "title"}
+
+// isTag reports whether b (just after '<') starts the start tag name.
+func isTag(b []byte, name string) bool {
+	if len(b) <= len(name) || !bytes.EqualFold(b[:len(name)], []byte(name)) {
+		return false
+	}
+	switch b[len(name)] {
+	case ' ', '\t', '\n', '\r', '\f', '>', '/':
+		return true
+	}
+	return false
+}
+
+// indexCloseTag returns the offset just past "</name" in b, or -1.
+func indexCloseTag(b []byte, name string) int {
+	for i := 0; ; {
+		k := bytes.Index(b[i:], []byte("</"))
+		if k < 0 {
+			return -1
+		}
+		i += k + 2
+		if len(b)-i >= len(name) && bytes.EqualFold(b[i:i+len(name)], []byte(name)) {
+			return i + len(name)
+		}
+	}
+}
+
+// tagAttrs reads the attributes of a tag up to its '>', returning href,
+// rel and the bytes consumed.
+func tagAttrs(b []byte) (href, rel string, n int) {
+	i := 0
+	space := func() {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r' || b[i] == '\f' || b[i] == '/') {
+			i++
+		}
+	}
+	for {
+		space()
+		if i >= len(b) {
+			return href, rel, i
+		}
+		if b[i] == '>' {
+			return href, rel, i + 1
+		}
+		start := i
+		for i < len(b) && b[i] != '=' && b[i] != '>' && b[i] != ' ' && b[i] != '\t' && b[i] != '\n' && b[i] != '\r' && b[i] != '\f' && b[i] != '/' {
+			i++
+		}
+		name := b[start:i]
+		if i == start { // a stray '=': skip it
+			i++
+			continue
+		}
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r' || b[i] == '\f') {
+			i++
+		}
+		var val []byte
+		if i < len(b) && b[i] == '=' {
+			i++
+			for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r' || b[i] == '\f') {
+				i++
+			}
+			if i < len(b) && (b[i] == '"' || b[i] == '\'') {
+				q := b[i]
+				k := bytes.IndexByte(b[i+1:], q)
+				if k < 0 {
+					return href, rel, len(b)
+				}
+				val = b[i+1 : i+1+k]
+				i += k + 2
+			} else {
+				s := i
+				for i < len(b) && b[i] != '>' && b[i] != ' ' && b[i] != '\t' && b[i] != '\n' && b[i] != '\r' && b[i] != '\f' {
+					i++
+				}
+				val = b[s:i]
+			}
+		}
+		switch {
+		case href == "" && bytes.EqualFold(name, []byte("href")):
+			href = attrValue(val)
+		case rel == "" && bytes.EqualFold(name, []byte("rel")):
+			rel = attrValue(val)
+		}
+	}
+}
+
+func attrValue(v []byte) string {
+	if bytes.IndexByte(v, '&') >= 0 {
+		return html.UnescapeString(string(v))
+	}
+	return string(v)
+}
+
+// linkCache maps links that resolve the same on every page of a host to
+// their cleaned form. It is bounded: when full, it starts over.
+type linkCache struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+const linkCacheSize = 1 << 16
+
+func (c *linkCache) get(key string) (string, bool) {
+	if c == nil || key == "" {
+		return "", false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	u, ok := c.m[key]
+	return u, ok
+}
+
+func (c *linkCache) put(key, u string) {
+	if c == nil || key == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= linkCacheSize {
+		c.m = make(map[string]string, 1024)
+	}
+	c.m[key] = u
 }

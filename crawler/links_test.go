@@ -1,8 +1,19 @@
 package crawler
 
 import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/newsarchive/newsarchive/fixtures"
+	"github.com/newsarchive/newsarchive/internal/urlnorm"
 )
 
 func TestLinks(t *testing.T) {
@@ -11,9 +22,11 @@ func TestLinks(t *testing.T) {
 		want       []string
 	}{
 		{"relative and absolute", `<a href="/a">x</a><a href='b?utm_source=x'>y</a><a href="https://other.example/c#frag">z</a>`,
-			[]string{"http://s.example/a", "http://s.example/dir/b", "https://other.example/c"}},
-		{"duplicates once", `<a href="/a">1</a><a href="/a#top">2</a><a href="/a?utm_medium=m">3</a>`,
-			[]string{"http://s.example/a"}},
+			[]string{"http://s.example/a", "http://s.example/dir/b?utm_source=x", "https://other.example/c"}},
+		// A tracking-parameter link is another URL: fetched as linked, so
+		// the archive records it as an alias of the article.
+		{"duplicates once, queries kept", `<a href="/a">1</a><a href="/a#top">2</a><a href="/a?utm_medium=m">3</a>`,
+			[]string{"http://s.example/a", "http://s.example/a?utm_medium=m"}},
 		{"skipped", `<a href="#top">t</a><a href="mailto:x@y">m</a><a href="javascript:void(0)">j</a><a href="/n" rel="nofollow noopener">n</a><a>none</a><a href="  ">blank</a>`,
 			nil},
 		{"base href", `<head><base href="https://cdn.example/root/"><base href="/ignored/"></head><a href="x">x</a>`,
@@ -21,10 +34,14 @@ func TestLinks(t *testing.T) {
 		{"uppercase tags, entities", `<A HREF="/p?a=1&amp;b=2">p</A>`, []string{"http://s.example/p?a=1&b=2"}},
 		{"links in scripts are not links", `<script>var s = '<a href="/fake">';</script><a href="/real">r</a>`,
 			[]string{"http://s.example/real"}},
+		{"comments and raw text", `<!-- <a href="/c"> --><style>a[href="/s"]{}</style><title><a href="/t"></title><textarea><a href="/ta"></textarea><a href="/ok">`,
+			[]string{"http://s.example/ok"}},
+		{"attributes", `<a data-x="1>2" rel = 'alternate' href = "/q" >x</a><a id=x href=/u>u</a><a hreflang="en" href="/v">v</a><a/href="/w">`,
+			[]string{"http://s.example/q", "http://s.example/u", "http://s.example/v", "http://s.example/w"}},
 		{"broken HTML", "<a href=\"/x\xff\"><a href=/y><p><a href=\"/z", []string{"http://s.example/x%FF", "http://s.example/y"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := links([]byte(tc.body), "http://s.example/dir/page")
+			got := links([]byte(tc.body), "http://s.example/dir/page", nil)
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("links = %q, want %q", got, tc.want)
 			}
@@ -35,10 +52,137 @@ func TestLinks(t *testing.T) {
 func FuzzLinks(f *testing.F) {
 	f.Add([]byte(`<base href="/b/"><a href="x">x</a><a href="http://[::1]:80/">v6</a>`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		for _, u := range links(body, "http://s.example/") {
+		got := links(body, "http://s.example/", nil)
+		for _, u := range got {
 			if u == "" {
 				t.Errorf("empty link")
 			}
 		}
+		if cached := links(body, "http://s.example/", &linkCache{}); !slices.Equal(cached, got) {
+			t.Errorf("with a cache %q, without %q", cached, got)
+		}
 	})
+}
+
+// tokenizerLinks is links done with the x/net/html tokenizer: the oracle
+// that the scanner is checked against.
+func tokenizerLinks(body []byte, pageURL string) []string {
+	base, baseSeen := pageURL, false
+	seen := map[string]bool{}
+	var out []string
+	z := html.NewTokenizer(bytes.NewReader(body))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return out
+		}
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			continue
+		}
+		name, hasAttr := z.TagName()
+		a := atom.Lookup(name)
+		if !hasAttr || a != atom.A && a != atom.Base {
+			continue
+		}
+		var href, rel string
+		hrefSet, relSet := false, false
+		for {
+			k, v, more := z.TagAttr()
+			if string(k) == "href" && !hrefSet {
+				href, hrefSet = string(v), true
+			}
+			if string(k) == "rel" && !relSet {
+				rel, relSet = string(v), true
+			}
+			if !more {
+				break
+			}
+		}
+		href = strings.TrimSpace(href)
+		if href == "" {
+			continue
+		}
+		if a == atom.Base {
+			if !baseSeen {
+				baseSeen = true
+				if b, err := urlnorm.Clean(mustResolve(pageURL, href)); err == nil {
+					base = b
+				}
+			}
+			continue
+		}
+		if href[0] == '#' || strings.Contains(strings.ToLower(rel), "nofollow") {
+			continue
+		}
+		u, err := urlnorm.Clean(mustResolve(base, href))
+		if err != nil || seen[u] {
+			continue
+		}
+		seen[u] = true
+		out = append(out, u)
+	}
+}
+
+func TestLinksMatchTokenizer(t *testing.T) {
+	srv := newServer(t, fixtures.Handler())
+	gen := newServer(t, fixtures.Generated(50))
+	var pages []string
+	for _, a := range fixtures.Articles() {
+		pages = append(pages, srv.URL+a.Path)
+	}
+	pages = append(pages, srv.URL+"/", gen.URL+"/", gen.URL+fixtures.GeneratedPath(7), gen.URL+"/archive/0.html")
+	cache := &linkCache{}
+	for _, u := range pages {
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		want := tokenizerLinks(body, u)
+		if len(want) < 5 {
+			t.Errorf("%s: only %d links", u, len(want))
+		}
+		if got := links(body, u, cache); !slices.Equal(got, want) {
+			t.Errorf("%s: scanner and tokenizer differ:\n%q\n%q", u, got, want)
+		}
+	}
+}
+
+func BenchmarkLinks(b *testing.B) {
+	srv := newServer(&testing.T{}, fixtures.Generated(10))
+	resp, err := http.Get(srv.URL + fixtures.GeneratedPath(3))
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	u := srv.URL + fixtures.GeneratedPath(3)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	b.Run("scanner", func(b *testing.B) {
+		cache := &linkCache{}
+		for b.Loop() {
+			links(body, u, cache)
+		}
+	})
+	b.Run("tokenizer", func(b *testing.B) {
+		for b.Loop() {
+			tokenizerLinks(body, u)
+		}
+	})
+}
+
+// mustResolve resolves with net/url alone, or gives "" (which Clean
+// rejects).
+func mustResolve(base, ref string) string {
+	b, err := url.Parse(strings.TrimSpace(base))
+	if err != nil {
+		return ""
+	}
+	r, err := url.Parse(strings.TrimSpace(ref))
+	if err != nil {
+		return ""
+	}
+	return b.ResolveReference(r).String()
 }

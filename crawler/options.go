@@ -151,7 +151,7 @@ func DefaultOptions() Options {
 // config is Options checked and completed with defaults for zero values.
 type config struct {
 	Options
-	seeds    []string // normalised
+	seeds    []string // cleaned (urlnorm.Clean)
 	hosts    []hostPattern
 	patterns []*regexp.Regexp
 	now      func() time.Time
@@ -167,7 +167,7 @@ func newConfig(opts Options) (*config, error) {
 		return nil, ErrNoSink
 	}
 	for _, s := range opts.Seeds {
-		n, err := urlnorm.Normalize(s)
+		n, err := urlnorm.Clean(s)
 		if err != nil {
 			return nil, fmt.Errorf("%w %q: %v", ErrBadSeed, s, err)
 		}
