@@ -236,11 +236,13 @@ func BenchmarkRevisit(b *testing.B) {
 		}
 		s.PutBatch(ctx, pages)
 		before, _ := s.Stats(ctx)
+		ub, _ := s.Usage(ctx)
 		res, err := s.PutBatch(ctx, again)
 		if err != nil {
 			b.Fatal(err)
 		}
 		after, _ := s.Stats(ctx)
+		ua, _ := s.Usage(ctx)
 		s.Close()
 		for _, r := range res {
 			if r.Outcome != archive.Revisit || r.BodyBytes != 0 {
@@ -249,5 +251,6 @@ func BenchmarkRevisit(b *testing.B) {
 		}
 		b.ReportMetric(float64(after.StoredBytes-before.StoredBytes)/float64(len(again)), "bodyB/revisit")
 		b.ReportMetric(float64(after.FileBytes-before.FileBytes)/float64(len(again)), "fileB/revisit")
+		b.ReportMetric(float64(ua.DataBytes-ub.DataBytes)/float64(len(again)), "dataB/revisit")
 	}
 }

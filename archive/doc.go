@@ -33,6 +33,19 @@
 // as Page.SiteBlocks / Page.SitePages, so blocks that repeat across a site
 // (sidebars, teasers) can be told from the article.
 //
+// # API by task
+//
+//   - Ingest: Put (one page, one transaction), PutBatch (many pages, one
+//     commit), Validators (conditional GET), Frontier (resumable crawl
+//     state in colly's storage shapes).
+//   - Read: Record / RecordVersion (by id or any URL), Versions, Diff
+//     (word level, Diff.String for a terminal), Stats, Usage, Check.
+//   - Out: Export (JSONL, filters Since, Site, AsOf), ExportWARC (WARC/1.1
+//     request/response/revisit records).
+//   - In: ImportJSONL (into an empty archive), ImportWARC (any WARC, through
+//     Put).
+//   - Re-extract: Replay (the current extractor over stored snapshots).
+//
 // # Transactions
 //
 // One write transaction per Put: snapshot, body, record, version, aliases,
@@ -60,5 +73,15 @@
 //   - With NoSync set, a power failure may lose the last commits (never
 //     consistency); a killed process loses nothing.
 //   - Corruption is reported (ErrCorrupt), never repaired: restore the file
-//     from a backup.
+//     from a backup. Open refuses files whose pages reach past their end
+//     (bbolt would crash on them); damage inside the file is found by
+//     Check, which reads everything.
+//   - A JSONL import holds no bodies and only each record's latest version:
+//     Replay and ExportWARC have nothing to work on for imported records.
+//   - WARC export rebuilds request records from the URL (request headers
+//     are not stored) and writes Content-Length for the stored body, which
+//     is stored decoded from any transfer encoding.
+//   - Export writes the archive fields (urls, version, firstSeen, lastSeen,
+//     snapshots) after the extractor's fields: JSON readers do not care
+//     about the order, line-oriented tools that grep for them may.
 package archive
