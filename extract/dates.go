@@ -85,14 +85,28 @@ func (f *dateFinder) best() (dateCand, bool) {
 	if len(f.cands) == 0 {
 		return dateCand{}, false
 	}
+	best := f.cands[0]
 	if f.haveFetch {
 		for _, c := range f.cands {
 			if c.source == "json-ld" || c.source == "meta" || c.p.t.Format("2006-01-02") != f.fetchDay {
-				return c, true
+				best = c
+				break
 			}
 		}
 	}
-	return f.cands[0], true
+	// A time in UTC one day off the date in the URL is the same moment
+	// seen from another zone: the URL has the publisher's day.
+	if best.p.hasTime && best.p.t.Location() == time.UTC {
+		for _, c := range f.cands {
+			if c.source == "url" {
+				d := best.p.t.Sub(c.p.t)
+				if d > 0 && d < 48*time.Hour && c.p.t.Format("2006-01-02") != best.p.t.Format("2006-01-02") {
+					best = dateCand{p: parsed{t: c.p.t}, source: best.source}
+				}
+			}
+		}
+	}
+	return best, true
 }
 
 // dateHint reports whether a class/id suggests an element holds a date
@@ -117,6 +131,36 @@ func isModifiedHint(ci string) bool {
 // visible text near the article, the URL path, then feed and sitemap
 // hints.
 func (x *Extractor) findDates(p *newsarchive.Page, m *meta, a *analysis, scope *html.Node, dayFirst bool) (pub dateCand, ok bool, modified string) {
+	f := x.dateCandidates(p, m, a, scope, dayFirst)
+	pub, ok = f.best()
+
+	// Modified date: structured sources only.
+	for _, o := range m.ld {
+		if v := jsonString(o["dateModified"]); v != "" {
+			if mp, okm := x.dates.parseMachine(v); okm && f.ok(mp) {
+				modified = mp.format()
+				break
+			}
+		}
+	}
+	if modified == "" {
+		for _, k := range modMetaKeys {
+			if v := m.first(k); v != "" {
+				if mp, okm := x.dates.parseMachine(v); okm && f.ok(mp) {
+					modified = mp.format()
+					break
+				}
+			}
+		}
+	}
+	if ok && modified != "" && modified[:min(10, len(modified))] < pub.p.format()[:10] {
+		modified = ""
+	}
+	return pub, ok, modified
+}
+
+// dateCandidates gathers the publication date candidates in cascade order.
+func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, scope *html.Node, dayFirst bool) *dateFinder {
 	f := &dateFinder{dp: x.dates, dayFirst: dayFirst}
 	if !p.FetchedAt.IsZero() {
 		f.fetched, f.haveFetch = p.FetchedAt, true
@@ -162,31 +206,7 @@ func (x *Extractor) findDates(p *newsarchive.Page, m *meta, a *analysis, scope *
 		}
 		f.addValue(h.DatePublished, src)
 	}
-	pub, ok = f.best()
-
-	// Modified date: structured sources only.
-	for _, o := range m.ld {
-		if v := jsonString(o["dateModified"]); v != "" {
-			if mp, okm := x.dates.parseMachine(v); okm && f.ok(mp) {
-				modified = mp.format()
-				break
-			}
-		}
-	}
-	if modified == "" {
-		for _, k := range modMetaKeys {
-			if v := m.first(k); v != "" {
-				if mp, okm := x.dates.parseMachine(v); okm && f.ok(mp) {
-					modified = mp.format()
-					break
-				}
-			}
-		}
-	}
-	if ok && modified != "" && modified[:min(10, len(modified))] < pub.p.format()[:10] {
-		modified = ""
-	}
-	return pub, ok, modified
+	return f
 }
 
 // timeDates adds <time> elements outside the site's furniture, those in
@@ -273,6 +293,25 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node) {
 				f.add(p, "text")
 				return
 			}
+		}
+	}
+	// A dateline at the start of the first paragraphs: "(18.01.2018) Farmers…".
+	n := 0
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		if !b.inContent || b.kind == 'c' {
+			continue
+		}
+		t := b.text
+		if len(t) > 120 {
+			t = t[:120]
+		}
+		if p, ok := f.dp.find(t, f.dayFirst); ok && f.ok(p) {
+			f.add(p, "text")
+			return
+		}
+		if n++; n >= 3 {
+			break
 		}
 	}
 }

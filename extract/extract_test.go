@@ -167,7 +167,8 @@ func TestIdentity(t *testing.T) {
 	if a.URL != "https://coastwire.example.com/news/wind-farm" {
 		t.Errorf("url = %q: a canonical on another site must not become the identity", a.URL)
 	}
-	want := []string{"https://coastwire.example.com/news/wind-farm", "https://coastwire.example.com/r/123"}
+	// urls keep the fetch URL as fetched, tracking parameters included.
+	want := []string{"https://coastwire.example.com/news/wind-farm?utm_medium=rss", "https://coastwire.example.com/r/123"}
 	if strings.Join(a.URLs, " ") != strings.Join(want, " ") {
 		t.Errorf("urls = %v, want %v", a.URLs, want)
 	}

@@ -170,10 +170,19 @@ func siteFurniture(n *html.Node) bool {
 		if ci == "" {
 			return false
 		}
+		for _, w := range [...]string{"content", "article", "entry", "post", "story", "main", "blog"} {
+			if strings.Contains(ci, w) && !strings.Contains(ci, "footer") && !strings.Contains(ci, "related") {
+				return false
+			}
+		}
 		for _, w := range [...]string{"site-header", "masthead", "topbar", "top-bar", "navbar", "footer", "sidebar", "menu", "breadcrumb", "ticker", "teaser", "related", "widget", "comment", "trending", "popular"} {
 			if strings.Contains(ci, w) {
 				return true
 			}
+		}
+		if dateHint(ci) || strings.Contains(ci, "entry") || strings.Contains(ci, "post") || strings.Contains(ci, "article") || strings.Contains(ci, "story") {
+			// An article's own header ("entry-header", "date-header").
+			return false
 		}
 		for _, t := range classTokens(ci) {
 			if t == "header" || t == "nav" || t == "navigation" {
