@@ -100,8 +100,8 @@ func (c *Crawler) checkRedirect(req *http.Request, via []*http.Request) error {
 // Sink or the Frontier fails, or ctx ends. When ctx ends, requests in
 // flight finish and their pages reach the Sink, nothing new starts, and
 // the frontier is left so that the next Run resumes. Run returns the Stats
-// in every case; its error is nil when ctx ended (check ctx.Err()), and
-// wraps ErrSink or ErrFrontier when those failed.
+// in every case; its error is ctx.Err() when ctx ended, and wraps ErrSink
+// or ErrFrontier when those failed.
 func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -312,8 +312,8 @@ func (r *run) loop() error {
 	if fatal != nil {
 		return fatal
 	}
-	if r.ctx.Err() != nil {
-		return nil
+	if err := r.ctx.Err(); err != nil {
+		return err
 	}
 	if stopped {
 		r.cfg.log.Info("page limit reached", "pages", emitted)

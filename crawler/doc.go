@@ -2,8 +2,9 @@
 // newsarchive.Page per fetch, to a Sink (the archive, adapted in cmd).
 //
 // It is the only package that imports colly: colly builds and sends the
-// requests and parses HTML for links; everything around it — the frontier,
-// per-host politeness, robots.txt, retries, safety caps — lives here.
+// requests and runs the response callbacks; everything around it — the
+// frontier, per-host politeness, robots.txt, retries, safety caps, and a
+// link scanner several times faster than colly's OnHTML — lives here.
 //
 // # What a crawl does
 //
