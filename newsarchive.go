@@ -10,6 +10,7 @@
 package newsarchive
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -182,7 +183,15 @@ func (a Article) MarshalJSON() ([]byte, error) {
 	if !a.LastSeen.IsZero() {
 		w.LastSeen = &a.LastSeen
 	}
-	return json.Marshal(w)
+	// Not json.Marshal: records are data, not HTML, and a URL's & should
+	// read as & (an Encoder's own SetEscapeHTML cannot undo it here).
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(w); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.

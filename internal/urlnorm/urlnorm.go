@@ -71,6 +71,20 @@ func Resolve(base, ref string) (string, error) {
 	return normalizeURL(b.ResolveReference(r))
 }
 
+// ResolveClean resolves ref against base and cleans the result (see Clean):
+// the URL a link leads to, as it would be fetched.
+func ResolveClean(base, ref string) (string, error) {
+	b, err := url.Parse(strings.TrimSpace(base))
+	if err != nil {
+		return "", err
+	}
+	r, err := url.Parse(strings.TrimSpace(ref))
+	if err != nil {
+		return "", err
+	}
+	return cleanURL(b.ResolveReference(r))
+}
+
 func normalizeURL(u *url.URL) (string, error) {
 	if _, err := cleanURL(u); err != nil {
 		return "", err

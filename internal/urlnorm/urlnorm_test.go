@@ -52,6 +52,13 @@ func TestResolve(t *testing.T) {
 	}
 }
 
+func TestResolveClean(t *testing.T) {
+	got, err := urlnorm.ResolveClean("http://127.0.0.1:4000/world/a.html", "../b.html?utm_source=x#top")
+	if err != nil || got != "http://127.0.0.1:4000/b.html?utm_source=x" {
+		t.Fatalf("ResolveClean = %q, %v", got, err)
+	}
+}
+
 func TestSameSiteAndID(t *testing.T) {
 	if !urlnorm.SameSite("https://www.a.example/x", "http://a.example/y") {
 		t.Error("www. prefix should not make another site")
