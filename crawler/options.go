@@ -191,7 +191,9 @@ func newConfig(opts Options) (*config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: AllowedHosts %q: %v", ErrBadOption, h, err)
 		}
-		c.hosts = append(c.hosts, hp)
+		if !slices.Contains(c.hosts, hp) {
+			c.hosts = append(c.hosts, hp)
+		}
 	}
 	for _, f := range []struct {
 		name string

@@ -1,0 +1,130 @@
+package crawler
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestParallelismPerHost(t *testing.T) {
+	for _, par := range []int{1, 2, 3} {
+		var inFlight, peak atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n := inFlight.Add(1)
+			defer inFlight.Add(-1)
+			for {
+				p := peak.Load()
+				if n <= p || peak.CompareAndSwap(p, n) {
+					break
+				}
+			}
+			time.Sleep(5 * time.Millisecond) // let requests overlap if they may
+			if r.URL.Path == "/" {
+				var links []string
+				for i := range 20 {
+					links = append(links, fmt.Sprintf("/p/%d", i))
+				}
+				fmt.Fprint(w, article(0, links...))
+				return
+			}
+			fmt.Fprint(w, article(1))
+		}))
+		t.Cleanup(srv.Close)
+		sink := &memSink{}
+		o := testOptions(sink, srv.URL+"/")
+		o.Parallelism = par
+		o.IgnoreRobots = true
+		mustRun(t, o)
+		if len(sink.pages) != 21 {
+			t.Errorf("Parallelism %d: %d pages", par, len(sink.pages))
+		}
+		if got := int(peak.Load()); got > par {
+			t.Errorf("Parallelism %d: %d requests in flight at once", par, got)
+		}
+	}
+}
+
+// failingFrontier fails AddRequest after n calls.
+type failingFrontier struct {
+	Frontier
+	mu sync.Mutex
+	n  int
+}
+
+func (f *failingFrontier) AddRequest(b []byte) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n == 0 {
+		return errors.New("disk full")
+	}
+	f.n--
+	return f.Frontier.AddRequest(b)
+}
+
+func TestFrontierErrorStopsRun(t *testing.T) {
+	s := newSite(t)
+	o := testOptions(&memSink{}, s.URL+"/")
+	o.Depth = 3
+	o.Frontier = &failingFrontier{Frontier: NewMemoryFrontier(), n: 3}
+	c, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Run(context.Background())
+	if !errors.Is(err, ErrFrontier) || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("Run: %v, want ErrFrontier with the cause", err)
+	}
+}
+
+func TestCustomTransportStillRefusesPrivateLiterals(t *testing.T) {
+	s := newSite(t)
+	sink := &memSink{}
+	o := testOptions(sink, s.URL+"/")
+	o.AllowPrivate = false
+	o.IgnoreRobots = true
+	o.Transport = http.DefaultTransport
+	var logs bytes.Buffer
+	o.Logger = newTestLogger(&logs)
+	st := mustRun(t, o)
+	if st.Errors != 1 || len(sink.pages) != 0 || !strings.Contains(logs.String(), ErrPrivateAddress.Error()) {
+		t.Errorf("Stats %+v, pages %d; log:\n%s", st, len(sink.pages), logs.String())
+	}
+}
+
+func TestCookiesKeptPerHost(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.URL.Path+"="+r.Header.Get("Cookie"))
+		mu.Unlock()
+		if r.URL.Path == "/" {
+			http.SetCookie(w, &http.Cookie{Name: "consent", Value: "yes", Path: "/"})
+			fmt.Fprint(w, article(0, "/a"))
+			return
+		}
+		fmt.Fprint(w, article(1))
+	}))
+	t.Cleanup(srv.Close)
+	f := NewMemoryFrontier()
+	o := testOptions(&memSink{}, srv.URL+"/")
+	o.IgnoreRobots = true
+	o.Frontier = f
+	mustRun(t, o)
+	if want := "/a=consent=yes"; len(got) != 2 || got[1] != want {
+		t.Errorf("requests %q, want the second to be %q", got, want)
+	}
+	u, _ := url.Parse(srv.URL)
+	if c := f.Cookies(u); !strings.Contains(c, "consent=yes") {
+		t.Errorf("frontier cookies %q", c)
+	}
+}
