@@ -34,6 +34,7 @@ func commands() map[string]command {
 		"import":   {"load a JSONL export or a WARC file into the archive", runImport},
 		"replay":   {"re-extract stored snapshots with the current extractor and report what changed", runReplay},
 		"stats":    {"print what the archive holds", runStats},
+		"serve":    {"browse records, versions and diffs, and replay snapshots, in a browser", runServe},
 		"schedule": {"run the crawl jobs of a jobs file on their cron schedules until stopped", runSchedule},
 		"show":     {"print one record, its versions and snapshots, or a diff between versions", runShow},
 		"demo":     {"crawl the bundled demo site into demo.db and export demo.jsonl", runDemo},
