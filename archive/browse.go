@@ -187,20 +187,55 @@ func summarize(tx *bolt.Tx, seq uint64, rec *record) (RecordSummary, error) {
 	if err != nil {
 		return sum, err
 	}
-	var a struct {
-		Headline      *string `json:"headline"`
-		DatePublished *string `json:"datePublished"`
-	}
-	if err := json.Unmarshal(ver.Article, &a); err != nil {
+	if sum.Headline, sum.DatePublished, err = headlineAndDate(ver.Article); err != nil {
 		return sum, fmt.Errorf("%w: record %s version %d: %v", ErrCorrupt, rec.ID, rec.Versions, err)
 	}
-	if a.Headline != nil {
-		sum.Headline = *a.Headline
-	}
-	if a.DatePublished != nil {
-		sum.DatePublished = *a.DatePublished
-	}
 	return sum, nil
+}
+
+// headlineAndDate reads the headline and datePublished of an article's
+// JSON without decoding the rest: a headline search reads every record.
+// The keys are found by their text: in valid JSON a quote inside a string
+// is escaped, so `"headline":` can only be a key, and no object nested in
+// an article has a key of either name.
+func headlineAndDate(js []byte) (headline, date string, err error) {
+	if headline, err = jsonStringField(js, "headline"); err != nil {
+		return "", "", err
+	}
+	date, err = jsonStringField(js, "datePublished")
+	return headline, date, err
+}
+
+// jsonStringField returns the value of the string (or null) field key of
+// the JSON object js; "" when the field is absent or null.
+func jsonStringField(js []byte, key string) (string, error) {
+	i := bytes.Index(js, []byte(`"`+key+`":`))
+	if i < 0 {
+		return "", nil
+	}
+	rest := bytes.TrimLeft(js[i+len(key)+3:], " \t\r\n")
+	if bytes.HasPrefix(rest, []byte("null")) {
+		return "", nil
+	}
+	if len(rest) == 0 || rest[0] != '"' {
+		return "", fmt.Errorf("field %s is not a string", key)
+	}
+	escaped := false
+	for j := 1; j < len(rest); j++ {
+		switch rest[j] {
+		case '\\':
+			escaped = true
+			j++
+		case '"':
+			if !escaped {
+				return string(rest[1:j]), nil
+			}
+			var v string
+			err := json.Unmarshal(rest[:j+1], &v)
+			return v, err
+		}
+	}
+	return "", fmt.Errorf("field %s: unterminated string", key)
 }
 
 // Snapshot is one stored fetch with its raw body, as the browsing UI

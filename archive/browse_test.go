@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -171,5 +172,101 @@ func TestNearestSnapshotNotArticle(t *testing.T) {
 	}
 	if got.ID != ids[1] || got.RecordID != "" {
 		t.Errorf("got snapshot %s (record %q), want %s", got.ID, got.RecordID, ids[1])
+	}
+}
+
+// BenchmarkListRecords measures a page of the record list on an archive of
+// 5,000 records: the newest page, and a headline search that matches one
+// record in a hundred (so it scans the whole archive for a page).
+func BenchmarkListRecords(b *testing.B) {
+	opts := archive.DefaultOptions()
+	opts.NoSync = true
+	opts.Extract = func(p *newsarchive.Page) (*newsarchive.Article, error) {
+		h := string(p.Body)
+		id := fnv.New64a()
+		id.Write([]byte(p.URL))
+		return &newsarchive.Article{ID: fmt.Sprintf("%016x", id.Sum64()), URL: p.URL, URLs: []string{p.URL},
+			Site: "bench.example", IsArticle: true, Headline: h, Paragraphs: []string{h}, Body: h, ContentHash: h}, nil
+	}
+	s, err := archive.Open(filepath.Join(b.TempDir(), "bench.db"), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 5000; i++ {
+		headline := fmt.Sprintf("Story %d about the harbour", i)
+		if i%100 == 0 {
+			headline = fmt.Sprintf("Story %d about kelp", i)
+		}
+		_, err := s.Put(ctx, &newsarchive.Page{URL: fmt.Sprintf("https://bench.example/%d.html", i),
+			FetchedAt: at.Add(time.Duration(i) * time.Minute), Status: 200, Body: []byte(headline)})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, bc := range []struct {
+		name string
+		opts archive.ListOptions
+	}{
+		{"newest", archive.ListOptions{}},
+		{"search", archive.ListOptions{Text: "kelp"}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				l, err := s.ListRecords(ctx, bc.opts)
+				if err != nil || len(l.Records) != 50 {
+					b.Fatal(len(l.Records), err)
+				}
+			}
+		})
+	}
+}
+
+// TestListRecordsHeadlineJSON checks the summary's headline and date are
+// read right whatever they contain, and are not fooled by a URL that
+// contains a JSON key.
+func TestListRecordsHeadlineJSON(t *testing.T) {
+	tests := []struct{ url, headline, date string }{
+		{`https://x.example/a?q="headline":"fake"`, `Say "hi" \ to <script>alert(1)</script> – ünïcode`, "2025-01-02"},
+		{"https://x.example/b", "", ""},
+		{"https://x.example/c", `"headline":"nested"`, "2025-01-03T10:00:00Z"},
+	}
+	opts := archive.DefaultOptions()
+	opts.Extract = func(p *newsarchive.Page) (*newsarchive.Article, error) {
+		for i, tt := range tests {
+			if tt.url == p.URL {
+				return &newsarchive.Article{ID: fmt.Sprintf("%016x", i+1), URL: p.URL, Site: "x.example", IsArticle: true,
+					Headline: tt.headline, DatePublished: tt.date, ContentHash: p.URL}, nil
+			}
+		}
+		return nil, fmt.Errorf("unexpected %s", p.URL)
+	}
+	s, err := archive.Open(filepath.Join(t.TempDir(), "h.db"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	for i, tt := range tests {
+		if _, err := s.Put(ctx, &newsarchive.Page{URL: tt.url, Status: 200, Body: []byte{byte('a' + i)},
+			FetchedAt: time.Date(2025, 2, 1, 0, 0, i, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := s.ListRecords(ctx, archive.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Records) != len(tests) {
+		t.Fatalf("%d records", len(l.Records))
+	}
+	for i, r := range l.Records {
+		tt := tests[len(tests)-1-i]
+		if r.Headline != tt.headline || r.DatePublished != tt.date {
+			t.Errorf("record %s: headline %q date %q, want %q %q", r.URL, r.Headline, r.DatePublished, tt.headline, tt.date)
+		}
 	}
 }
