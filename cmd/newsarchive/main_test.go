@@ -196,3 +196,24 @@ func TestWriteOutputLeavesNoPartialFile(t *testing.T) {
 		t.Errorf("%s exists after a failed export", path)
 	}
 }
+
+// TestLockedArchive: while another holder has the archive, a command waits
+// --lock-timeout and then fails naming the file, instead of hanging.
+func TestLockedArchive(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "busy.db")
+	holder := archiveFlags{path: db}
+	store, err := holder.open(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	for _, args := range [][]string{
+		{"export", "--archive", db, "--lock-timeout", "100ms"},
+		{"crawl", "--archive", db, "--lock-timeout", "100ms", "https://news.example/"},
+	} {
+		_, stderr, code := runCLI(t, args...)
+		if code != 1 || !strings.Contains(stderr, db) || !strings.Contains(stderr, "locked") {
+			t.Errorf("%s on a locked archive: exit %d, stderr %q; want 1 naming the file", args[0], code, stderr)
+		}
+	}
+}
