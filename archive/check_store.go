@@ -87,11 +87,10 @@ func (s *Store) Check(ctx context.Context) error {
 				report("record %s: id does not lead to it", rec.ID)
 			}
 			for _, a := range rec.Aliases {
-				if v := tx.Bucket(bucketAliases).Get([]byte(a)); keyU64(v) != seq {
-					report("record %s: alias %s does not lead to it", rec.ID, a)
+				if v := tx.Bucket(bucketAliases).Get([]byte(normURL(a))); keyU64(v) != seq {
+					report("record %s: URL %s does not lead to it", rec.ID, a)
 				}
 			}
-			got.Aliases += uint64(len(rec.Aliases))
 			prefix := u64key(seq)
 			vc := tx.Bucket(bucketVersions).Cursor()
 			for vk, _ := vc.Seek(prefix); vk != nil && bytes.HasPrefix(vk, prefix); vk, _ = vc.Next() {
@@ -101,6 +100,7 @@ func (s *Store) Check(ctx context.Context) error {
 				return nil
 			}
 		}
+		got.Aliases = uint64(tx.Bucket(bucketAliases).Stats().KeyN)
 		if got.Snapshots != c.Snapshots || got.Records != c.Records || got.Bodies != c.Bodies ||
 			got.Versions != c.Versions || got.Aliases != c.Aliases || got.Revisits != c.Revisits ||
 			bodyBytes != c.BodyBytes || storedBytes != c.StoredBytes {

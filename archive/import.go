@@ -155,17 +155,10 @@ func importRecord(tx *bolt.Tx, c *counters, a *newsarchive.Article) (bool, int, 
 	if rec.Site == "" {
 		rec.Site = urlnorm.Host(canonical)
 	}
-	aliases := tx.Bucket(bucketAliases)
 	for _, u := range append([]string{canonical}, a.URLs...) {
-		u = normURL(u)
-		if u == "" || aliases.Get([]byte(u)) != nil {
-			continue
-		}
-		if err := aliases.Put([]byte(u), u64key(seq)); err != nil {
+		if err := addAlias(tx, c, seq, rec, u); err != nil {
 			return false, 0, err
 		}
-		rec.Aliases = append(rec.Aliases, u)
-		c.Aliases++
 	}
 	// The version is valid from the first snapshot that showed its content.
 	v := &version{ValidFrom: a.FirstSeen}

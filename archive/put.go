@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"slices"
 	"crypto/sha256"
 	"fmt"
 	"strconv"
@@ -483,30 +484,46 @@ func (in *ingest) touchRecord(tx *bolt.Tx, c *counters, recSeq uint64, rec *reco
 	if snap.FetchedAt.After(rec.LastSeen) {
 		rec.LastSeen = snap.FetchedAt
 	}
-	var urls []string
+	urls := make([]string, 0, 4)
 	if art != nil {
 		urls = append(append(urls, art.URL), art.URLs...)
 	}
-	urls = append(urls, in.norm, in.req)
-	aliases := tx.Bucket(bucketAliases)
-	key := u64key(recSeq)
+	urls = append(urls, in.page.URL, in.page.RequestedURL)
 	for _, u := range urls {
-		u = normURL(u)
-		if u == "" || aliases.Get([]byte(u)) != nil {
-			continue
-		}
-		if err := aliases.Put([]byte(u), key); err != nil {
+		if err := addAlias(tx, c, recSeq, rec, u); err != nil {
 			return err
 		}
-		rec.Aliases = append(rec.Aliases, u)
-		c.Aliases++
 	}
 	r := &ref{URL: snap.URL, FetchedAt: snap.FetchedAt, Status: snap.Status, ContentHash: snap.ContentHash, Version: snap.Version}
 	if err := tx.Bucket(bucketRefs).Put(refKey(recSeq, seq), encodeRef(r)); err != nil {
 		return err
 	}
 	snap.Record = recSeq
-	return tx.Bucket(bucketRecords).Put(key, encodeRecord(rec))
+	return tx.Bucket(bucketRecords).Put(u64key(recSeq), encodeRecord(rec))
+}
+
+// addAlias makes the URL lead to the record (its normal form is the key)
+// and lists it, as given, among the record's URLs: the URLs an article was
+// fetched under are kept as fetched, tracking parameters and all. A URL
+// whose normal form already leads to another record is left to that one.
+func addAlias(tx *bolt.Tx, c *counters, recSeq uint64, rec *record, u string) error {
+	if u == "" {
+		return nil
+	}
+	key := []byte(normURL(u))
+	aliases := tx.Bucket(bucketAliases)
+	if v := aliases.Get(key); v == nil {
+		if err := aliases.Put(key, u64key(recSeq)); err != nil {
+			return err
+		}
+		c.Aliases++
+	} else if keyU64(v) != recSeq {
+		return nil
+	}
+	if !slices.Contains(rec.Aliases, u) {
+		rec.Aliases = append(rec.Aliases, u)
+	}
+	return nil
 }
 
 // findRecord returns the sequence of the record an article belongs to, or

@@ -117,9 +117,20 @@ func TestCanonicalAndAliases(t *testing.T) {
 	if r1.Outcome != archive.NewRecord || r2.Outcome != archive.Unchanged || r1.RecordID != r2.RecordID {
 		t.Fatalf("got %+v then %+v", r1, r2)
 	}
+	// A tracking URL normalises to the canonical one: it leads to the same
+	// record and is listed as fetched.
+	const tracked = canon + "?utm_source=newsletter&fbclid=xyz"
+	r3 := MustPut(t, s, page(tracked, day.Add(2*time.Hour), "d3", canon, "Story", "Text."))
+	if r3.RecordID != r1.RecordID {
+		t.Fatalf("tracking URL made record %s", r3.RecordID)
+	}
 	recs := exportAll(t, s, archive.ExportOptions{})
-	if len(recs) != 1 || len(recs[0].URLs) != 2 {
-		t.Fatalf("records %+v", recs)
+	want := []string{canon, "https://news.example/story?id=7&ref=home", tracked}
+	if len(recs) != 1 || strings.Join(recs[0].URLs, " ") != strings.Join(want, " ") {
+		t.Fatalf("urls %q, want %q", recs[0].URLs, want)
+	}
+	if err := s.Check(context.Background()); err != nil {
+		t.Error(err)
 	}
 }
 
