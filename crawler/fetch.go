@@ -89,6 +89,11 @@ func (st *fetchState) reject() string {
 	if st.status == http.StatusNotModified {
 		return ""
 	}
+	// gzip was undone by the transport; any other encoding left would
+	// reach the Sink as compressed bytes.
+	if ce := strings.ToLower(strings.TrimSpace(st.header.Get("Content-Encoding"))); ce != "" && ce != "identity" {
+		return "content-encoding " + ce
+	}
 	ct := st.header.Get("Content-Type")
 	if ct == "" {
 		return "" // decided from the body

@@ -3,6 +3,7 @@ package crawler
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -116,6 +117,25 @@ func TestHostileServers(t *testing.T) {
 				w.Write([]byte("\x00\x01\x02\x03binary"))
 			},
 			skipped: true,
+		},
+		{
+			name: "unasked-for brotli",
+			bad: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				w.Header().Set("Content-Encoding", "br")
+				w.Write([]byte("\x1b\x03\x00\xf8compressed"))
+			},
+			skipped: true,
+		},
+		{
+			name: "huge header",
+			bad: func(w http.ResponseWriter, r *http.Request) {
+				for i := range 64 {
+					w.Header().Set(fmt.Sprintf("X-Junk-%d", i), strings.Repeat("j", 8<<10))
+				}
+				fmt.Fprint(w, "<html></html>")
+			},
+			wantErr: errors.New("response headers exceeded"),
 		},
 		{
 			name: "redirect loop",

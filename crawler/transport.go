@@ -73,6 +73,9 @@ func literalBlocked(host string) bool {
 	return err == nil && blockedAddr(ip)
 }
 
+// maxHeaderBytes caps the response header (net/http's default is 10 MB).
+const maxHeaderBytes = 256 << 10
+
 // newTransport returns the default transport: the private-address guard at
 // dial time (unless allowPrivate), no proxy from the environment, and enough
 // idle connections per host for parallelism requests in flight.
@@ -86,15 +89,16 @@ func newTransport(allowPrivate bool, parallelism int, timeout time.Duration) *ht
 	}
 	idle := max(parallelism, 2)
 	return &http.Transport{
-		Proxy:                 nil,
-		DialContext:           d.DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          max(100, idle*4),
-		MaxIdleConnsPerHost:   idle,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-		ResponseHeaderTimeout: timeout,
+		Proxy:                  nil,
+		DialContext:            d.DialContext,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           max(100, idle*4),
+		MaxIdleConnsPerHost:    idle,
+		IdleConnTimeout:        90 * time.Second,
+		TLSHandshakeTimeout:    10 * time.Second,
+		ExpectContinueTimeout:  time.Second,
+		ResponseHeaderTimeout:  timeout,
+		MaxResponseHeaderBytes: maxHeaderBytes,
 	}
 }
 
