@@ -28,6 +28,7 @@ type env struct {
 // commands lists the subcommands by name.
 func commands() map[string]command {
 	return map[string]command{
+		"check":    {"verify the archive file: every snapshot, record, version and alias consistent", runCheck},
 		"crawl":    {"crawl SEEDs (page URLs, sitemaps, feeds) into the archive", runCrawl},
 		"extract":  {"extract article records from HTML files (one JSON, or JSONL for many)", runExtract},
 		"export":   {"write the archive's records as JSONL, or its snapshots as WARC", runExport},
