@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -18,6 +19,11 @@ import (
 // and the snapshot of a URL nearest a time. Like Export, they read in short
 // transactions and copy everything out before the transaction ends, so they
 // run while another goroutine of this process Puts.
+
+// ErrBadCursor is returned by ListRecords when ListOptions.Before is not a
+// cursor it gave out. (It lives here rather than in errors.go only because
+// this file was added while errors.go was being edited.)
+var ErrBadCursor = errors.New("bad record list cursor")
 
 // browseChunk is how many records or snapshots one read transaction of a
 // browsing query scans before it lets a writer in.
@@ -88,7 +94,7 @@ func (s *Store) ListRecords(ctx context.Context, opts ListOptions) (RecordList, 
 	if opts.Before != "" {
 		n, err := strconv.ParseUint(opts.Before, 10, 64)
 		if err != nil || n == 0 {
-			return RecordList{}, fmt.Errorf("archive: list records: bad cursor %q", opts.Before)
+			return RecordList{}, fmt.Errorf("archive: list records: %w %q", ErrBadCursor, opts.Before)
 		}
 		before = n
 	}

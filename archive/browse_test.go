@@ -108,8 +108,8 @@ func TestListRecords(t *testing.T) {
 	if len(seen) != 8 || seen[0] != "Story 6" || seen[7] != kelp {
 		t.Errorf("paged through %q", seen)
 	}
-	if _, err := s.ListRecords(ctx, archive.ListOptions{Before: "x"}); err == nil {
-		t.Error("bad cursor: no error")
+	if _, err := s.ListRecords(ctx, archive.ListOptions{Before: "x"}); !errors.Is(err, archive.ErrBadCursor) {
+		t.Errorf("bad cursor: %v, want ErrBadCursor", err)
 	}
 }
 

@@ -19,11 +19,7 @@ func (s *Server) apiRecords(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := s.arch.Records(r.Context(), q)
 	if err != nil {
-		code := status(err)
-		if code == http.StatusNotFound {
-			code = http.StatusBadRequest // a cursor that leads nowhere
-		}
-		s.fail(w, r, code, err)
+		s.fail(w, r, status(err), err)
 		return
 	}
 	if list.Records == nil {

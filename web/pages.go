@@ -63,7 +63,7 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := s.arch.Records(r.Context(), q)
 	if err != nil {
-		if code := status(err); code != http.StatusNotFound {
+		if code := status(err); code != http.StatusBadRequest {
 			s.fail(w, r, code, err)
 			return
 		}

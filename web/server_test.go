@@ -34,6 +34,9 @@ func (f *fakeArchive) Records(ctx context.Context, q web.Query) (web.RecordList,
 	if f.err != nil {
 		return web.RecordList{}, f.err
 	}
+	if q.Before == "bad" {
+		return web.RecordList{}, fmt.Errorf("cursor %q: %w", q.Before, web.ErrBadQuery)
+	}
 	var out web.RecordList
 	for id, vs := range f.records {
 		a := vs[len(vs)-1]
@@ -183,6 +186,10 @@ func newFake() *fakeArchive {
 				Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}}, Body: []byte("<html><body><p>day two</p></body></html>")},
 			{ID: "3", URL: "https://news.example/style.css", FetchedAt: day1, Status: 200,
 				Header: http.Header{"Content-Type": {"text/css"}}, Body: []byte(`a{background:url("/i.png")}`)},
+			{ID: "4", URL: "https://news.example/logo.svg", FetchedAt: day1, Status: 200,
+				Header: http.Header{"Content-Type": {"image/svg+xml"}}, Body: []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)},
+			{ID: "5", URL: "https://news.example/gone.html", FetchedAt: day1, Status: 404,
+				Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte(`<html><body><p>Page not found</p><img src="https://evil.example/404.png"></body></html>`)},
 		},
 	}
 }
@@ -236,6 +243,7 @@ func TestPages(t *testing.T) {
 		{"list", "/", 200, []string{`&lt;script&gt;alert(2)&lt;/script&gt;`, `href="/records/abc123"`}},
 		{"list filtered", "/?q=nothing+matches", 200, []string{"No records match"}},
 		{"list bad date", "/?from=yesterday", 400, []string{"want a date YYYY-MM-DD"}},
+		{"list bad cursor", "/?before=bad", 400, []string{"bad query"}},
 		{"list paging", "/?limit=1&site=news.example", 200, []string{`href="/?before=7&amp;limit=1&amp;site=news.example"`}},
 		{"record", "/records/abc123", 200, []string{
 			`Pact &lt;script&gt;alert(2)&lt;/script&gt;`, "Related &lt;i&gt;Articles&lt;/i&gt;",
@@ -283,6 +291,7 @@ func TestAPI(t *testing.T) {
 	}{
 		{"/api/records?site=news.example&from=2025-01-01&to=2025-12-31&q=pact", 200, `"headline": "Pact \u003cscript\u003ealert(2)\u003c/script\u003e"`},
 		{"/api/records?limit=0", 400, `"error"`},
+		{"/api/records?before=bad", 400, `"error": "cursor \"bad\": bad query"`},
 		{"/api/records/abc123", 200, `"version": 2`},
 		{"/api/records/abc123?version=1", 200, `"datePublished": "2025-01-17"`},
 		{"/api/records/missing", 404, `"error": "record missing: not found"`},
@@ -419,11 +428,22 @@ func TestReplayRouting(t *testing.T) {
 			}
 		})
 	}
+	// Not HTML: served as archived, under the CSP (an SVG's script does
+	// not run); an archived 404 replays as a 404, rewritten.
+	resp, body := get(t, ts, "/web/20250118090000/https://news.example/logo.svg")
+	if resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "script-src 'none'") ||
+		resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("svg served with %v", resp.Header)
+	}
+	resp, body = get(t, ts, "/web/20250118090000/https://news.example/gone.html")
+	if resp.StatusCode != 404 || !strings.Contains(body, "Page not found") || !strings.Contains(body, `src="/web/20250118090000/https://evil.example/404.png"`) {
+		t.Errorf("archived 404: %d %s", resp.StatusCode, body)
+	}
 	_, css := get(t, ts, "/web/20250118090000/https://news.example/style.css")
 	if css != `a{background:url("/web/20250118090000/https://news.example/i.png")}` {
 		t.Errorf("css replayed as %q", css)
 	}
-	resp, _ := get(t, ts, "/snapshots/2")
+	resp, _ = get(t, ts, "/snapshots/2")
 	if resp.StatusCode != 302 || resp.Header.Get("Location") != "/web/20250203103000/https://news.example/world/pact.html" {
 		t.Errorf("/snapshots/2: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}

@@ -240,13 +240,15 @@ func (e *classified) Error() string   { return e.err.Error() }
 func (e *classified) Unwrap() []error { return []error{e.err, e.kind} }
 
 // webError tags archive errors with the web sentinel the server maps to a
-// status: not found → 404, locked or closed → 503.
+// status: not found → 404, a bad cursor → 400, locked or closed → 503.
 func webError(err error) error {
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, archive.ErrNotFound):
 		return &classified{err, web.ErrNotFound}
+	case errors.Is(err, archive.ErrBadCursor):
+		return &classified{err, web.ErrBadQuery}
 	case errors.Is(err, archive.ErrLocked), errors.Is(err, archive.ErrClosed):
 		return &classified{err, web.ErrUnavailable}
 	}

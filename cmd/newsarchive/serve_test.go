@@ -206,6 +206,8 @@ func TestServeCommand(t *testing.T) {
 		{"/api/records/" + id, 200, `"version": 2`},
 		{"/api/records/" + id + "/versions", 200, `"version": 1`},
 		{"/api/records/nope", 404, `"error"`},
+		{"/api/records?before=nope", 400, "bad record list cursor"},
+		{"/?before=nope", 400, "bad record list cursor"},
 		{"/web/" + web.Timestamp(kelp[1].FetchedAt) + "/" + kelp[1].URL, 200, "newsarchive-banner"},
 		{"/web/2025/https://www.harborledger.example/", 302, ""},
 		{"/web/20250118110000/https://www.harborledger.example/", 200, "Front page"},
