@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -120,5 +123,59 @@ func BenchmarkCrawlCrawler(b *testing.B) {
 func report(b *testing.B, pages, bytes int64, d time.Duration) {
 	b.ReportMetric(float64(pages)/d.Seconds(), "pages/s")
 	b.ReportMetric(float64(pages)/float64(b.N), "pages/op")
-	b.ReportMetric(float64(bytes)/float64(pages)/1024, "KiB/page")
+	if bytes > 0 {
+		b.ReportMetric(float64(bytes)/float64(pages)/1024, "KiB/page")
+	}
+}
+
+// BenchmarkCrawlLarge crawls a bigger generated site with the in-memory
+// frontier and reports the process's peak RSS (VmHWM: server included, so
+// run it alone: go test -run XXX -bench CrawlLarge/20000 -benchtime 1x).
+func BenchmarkCrawlLarge(b *testing.B) {
+	for _, n := range []int{20000, 100000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			srv := httptest.NewServer(fixtures.Generated(n))
+			b.Cleanup(srv.Close)
+			var pages int64
+			start := time.Now()
+			for b.Loop() {
+				o := DefaultOptions()
+				o.Seeds = []string{srv.URL + "/"}
+				o.AllowPrivate = true
+				o.Depth = 3
+				o.Delay = 0
+				o.Parallelism = benchParallelism
+				o.Sink = SinkFunc(func(_ context.Context, p *newsarchive.Page) error {
+					atomic.AddInt64(&pages, 1)
+					return nil
+				})
+				c, err := New(o)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if st, err := c.Run(context.Background()); err != nil || st.Errors != 0 {
+					b.Fatalf("%+v, %v", st, err)
+				}
+			}
+			report(b, pages, 0, time.Since(start))
+			if kb := peakRSSKiB(); kb > 0 {
+				b.ReportMetric(float64(kb)/1024, "peak-RSS-MiB")
+			}
+		})
+	}
+}
+
+// peakRSSKiB reads VmHWM from /proc/self/status (Linux), or 0.
+func peakRSSKiB() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb
+		}
+	}
+	return 0
 }

@@ -236,6 +236,9 @@ func TestCrawlFollowsOnce(t *testing.T) {
 		t.Errorf("PDF emitted")
 	}
 	for _, p := range sink.pages {
+		if p.RequestedURL != "" && !strings.HasSuffix(p.RequestedURL, "/old") {
+			t.Errorf("page %s: RequestedURL %q without a redirect", p.URL, p.RequestedURL)
+		}
 		if p.Status != 200 || len(p.Body) == 0 || p.FetchedAt.IsZero() || p.Header.Get("Content-Type") != "text/html; charset=utf-8" {
 			t.Errorf("page %s: status %d, %d bytes, fetched %v, header %v", p.URL, p.Status, len(p.Body), p.FetchedAt, p.Header)
 		}

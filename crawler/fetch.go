@@ -27,7 +27,8 @@ const stateKey = "newsarchive.fetch"
 type fetchState struct {
 	it       *item
 	status   int
-	finalURL string
+	sentURL  *url.URL    // the URL colly sent first: another one means a redirect
+	finalURL string      // set only after a redirect
 	header   http.Header // as received, before colly saw it
 	body     []byte
 	skip     string // why the body was not read
@@ -50,7 +51,9 @@ func (c *Crawler) newCollector() *colly.Collector {
 			return
 		}
 		st.status = r.StatusCode
-		st.finalURL = r.Request.URL.String()
+		if r.Request.URL != st.sentURL { // colly swaps the URL on redirects only
+			st.finalURL = r.Request.URL.String()
+		}
 		st.header = r.Headers.Clone()
 		if reason := st.reject(); reason != "" {
 			st.skip = reason
@@ -63,6 +66,11 @@ func (c *Crawler) newCollector() *colly.Collector {
 		if ct := r.Headers.Get("Content-Type"); strings.Contains(ct, ";") {
 			mt, _, _ := strings.Cut(ct, ";")
 			r.Headers.Set("Content-Type", strings.TrimSpace(mt))
+		}
+	})
+	col.OnRequest(func(r *colly.Request) {
+		if st, ok := r.Ctx.GetAny(stateKey).(*fetchState); ok {
+			st.sentURL = r.URL
 		}
 	})
 	col.OnResponse(func(r *colly.Response) {
@@ -235,10 +243,9 @@ func (r *run) emit(it *item, st *fetchState, dur time.Duration) outcome {
 		}
 	}
 	r.mu.Unlock()
-	if p.URL == "" {
-		p.URL = it.URL
-	}
-	if p.URL != it.URL {
+	if p.URL == "" || p.URL == it.URL {
+		p.URL = it.URL // as queued: colly's WHATWG parser may have re-encoded it
+	} else {
 		p.RequestedURL = it.URL
 	}
 	if st.status == http.StatusNotModified {
