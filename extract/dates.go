@@ -41,6 +41,8 @@ type dateFinder struct {
 	cands     []dateCand
 	fetchDay  string
 	haveFetch bool
+	// preferVisible makes a date shown on the page win over the metadata.
+	preferVisible bool
 }
 
 func (f *dateFinder) ok(p parsed) bool {
@@ -85,9 +87,23 @@ func (f *dateFinder) best() (dateCand, bool) {
 	if len(f.cands) == 0 {
 		return dateCand{}, false
 	}
-	best := f.cands[0]
-	if f.haveFetch {
+	order := f.cands
+	if f.preferVisible {
+		order = make([]dateCand, 0, len(f.cands))
 		for _, c := range f.cands {
+			if c.source == "time" || c.source == "text" {
+				order = append(order, c)
+			}
+		}
+		for _, c := range f.cands {
+			if c.source != "time" && c.source != "text" {
+				order = append(order, c)
+			}
+		}
+	}
+	best := order[0]
+	if f.haveFetch {
+		for _, c := range order {
 			if c.source == "json-ld" || c.source == "meta" || c.p.t.Format("2006-01-02") != f.fetchDay {
 				best = c
 				break
@@ -161,7 +177,7 @@ func (x *Extractor) findDates(p *newsarchive.Page, m *meta, a *analysis, scope *
 
 // dateCandidates gathers the publication date candidates in cascade order.
 func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, scope *html.Node, dayFirst bool) *dateFinder {
-	f := &dateFinder{dp: x.dates, dayFirst: dayFirst}
+	f := &dateFinder{dp: x.dates, dayFirst: dayFirst, }
 	if !p.FetchedAt.IsZero() {
 		f.fetched, f.haveFetch = p.FetchedAt, true
 		f.fetchDay = p.FetchedAt.UTC().Format("2006-01-02")
@@ -196,8 +212,11 @@ func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, sc
 	for _, o := range m.ldOther {
 		f.addValue(jsonString(o["datePublished"]), "json-ld")
 	}
+	for _, v := range m.scriptDates {
+		f.addValue(v, "json-ld")
+	}
 	x.timeDates(f, m, scope)
-	x.textDates(f, a, scope)
+	x.textDates(f, a, scope, m)
 	urlDate(f, p.URL)
 	for _, h := range p.Hints {
 		src := h.Source
@@ -248,11 +267,35 @@ func (x *Extractor) timeDates(f *dateFinder, m *meta, scope *html.Node) {
 // textDates adds dates written in bylines and datelines near the article:
 // blocks whose element (or a near ancestor) has a date-like class, then
 // short blocks at the top of the article.
-func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node) {
+func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *meta) {
 	var first, second []string
+	// The byline zone: the blocks between the article's h1 and its first
+	// long paragraph.
+	var zone []string
+	var h1 *html.Node
+	for _, h := range m.h1s {
+		if scope == nil || isAncestor(scope, h) {
+			h1 = h
+			break
+		}
+	}
+	if h1 == nil && len(m.h1s) > 0 {
+		h1 = m.h1s[0]
+	}
 	for i := range a.blocks {
 		b := &a.blocks[i]
-		if b.node == nil || len(b.text) > 200 || b.kind == 'c' {
+		if h1 != nil && len(zone) == 0 && b.node == h1 {
+			for j := i + 1; j < len(a.blocks) && j < i+15; j++ {
+				z := &a.blocks[j]
+				if z.inContent && len(z.text) > 150 {
+					break
+				}
+				if len(z.text) <= 150 {
+					zone = append(zone, z.text)
+				}
+			}
+		}
+		if b.node == nil || len(b.text) > 200 {
 			continue
 		}
 		hinted := false
@@ -287,7 +330,7 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node) {
 			second = append(second, b.text)
 		}
 	}
-	for _, list := range [][]string{first, second} {
+	for _, list := range [][]string{first, zone, second} {
 		for _, t := range list {
 			if p, ok := f.dp.find(t, f.dayFirst); ok && f.ok(p) {
 				f.add(p, "text")

@@ -27,8 +27,11 @@ type meta struct {
 	times     []*html.Node
 	// relAuthor are the texts of rel=author links.
 	relAuthor []string
-	// ldOK counts the JSON-LD scripts seen (parsed or not).
+	// ldScripts counts the JSON-LD scripts seen (parsed or not).
 	ldScripts int
+	// scriptDates are "datePublished" values found in other scripts
+	// (state objects of script-rendered pages).
+	scriptDates []string
 }
 
 // collectMeta walks the document once and gathers the metadata.
@@ -66,9 +69,15 @@ func collectMeta(root *html.Node) *meta {
 				}
 			case atom.Script:
 				t := strings.ToLower(strings.TrimSpace(attr(n, "type")))
-				if t == "application/ld+json" && n.FirstChild != nil {
+				if n.FirstChild == nil {
+					return
+				}
+				src := n.FirstChild.Data
+				if t == "application/ld+json" || (t == "" || strings.Contains(t, "json")) && strings.Contains(src[:min(len(src), 200)], "@context") {
 					m.ldScripts++
-					parseJSONLD(n.FirstChild.Data, m)
+					parseJSONLD(src, m)
+				} else if strings.Contains(src, "datePublished") {
+					m.scriptDates = append(m.scriptDates, scriptValues(src, "datePublished", 3)...)
 				}
 				return
 			case atom.Style, atom.Template:
@@ -321,6 +330,34 @@ func splitAuthors(s string) []string {
 	for _, p := range strings.Split(s, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// scriptValues finds up to max string values of a JSON key in script text
+// without parsing it: "key": "value" or \"key\":\"value\".
+func scriptValues(src, key string, max int) []string {
+	var out []string
+	for len(out) < max {
+		i := strings.Index(src, key)
+		if i < 0 {
+			break
+		}
+		src = src[i+len(key):]
+		j := 0
+		for j < len(src) && j < 8 && (src[j] == '"' || src[j] == '\\' || src[j] == ':' || src[j] == ' ') {
+			j++
+		}
+		if j == 0 || j >= len(src) {
+			continue
+		}
+		k := j
+		for k < len(src) && k-j < 40 && src[k] != '"' && src[k] != '\\' {
+			k++
+		}
+		if v := src[j:k]; len(v) >= 8 {
+			out = append(out, v)
 		}
 	}
 	return out
