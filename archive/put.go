@@ -2,9 +2,9 @@ package archive
 
 import (
 	"context"
-	"slices"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
