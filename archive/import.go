@@ -156,7 +156,7 @@ func importRecord(tx *bolt.Tx, c *counters, a *newsarchive.Article) (bool, int, 
 		rec.Site = urlnorm.Host(canonical)
 	}
 	for _, u := range append([]string{canonical}, a.URLs...) {
-		if err := addAlias(tx, c, seq, rec, u); err != nil {
+		if err := addAlias(tx, c, seq, rec, aliasURL{u, normURL(u)}); err != nil {
 			return false, 0, err
 		}
 	}

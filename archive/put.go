@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/newsarchive/newsarchive"
@@ -103,7 +106,10 @@ func (s *Store) Put(ctx context.Context, p *newsarchive.Page) (PutResult, error)
 		return PutResult{}, fmt.Errorf("archive: put %s: %w", p.URL, ErrReadOnly)
 	}
 	in := s.newIngest(p)
-	if err := s.prepare(in, nil); err != nil {
+	if err := s.planDict(in, nil); err != nil {
+		return PutResult{}, fmt.Errorf("archive: put %s: %w", p.URL, err)
+	}
+	if err := s.prepare(in); err != nil {
 		return PutResult{}, fmt.Errorf("archive: put %s: %w", p.URL, err)
 	}
 	if err := s.update(in.commit(s)); err != nil {
@@ -124,6 +130,10 @@ func (s *Store) newIngest(p *newsarchive.Page) *ingest {
 	if p.Status != 304 || len(p.Body) > 0 {
 		in.hash = sha256.Sum256(p.Body)
 		in.hasBody = true
+	}
+	in.fetchedAs = []aliasURL{{p.URL, in.norm}}
+	if p.RequestedURL != "" {
+		in.fetchedAs = append(in.fetchedAs, aliasURL{p.RequestedURL, in.req})
 	}
 	return in
 }
@@ -153,14 +163,38 @@ func (s *Store) PutBatch(ctx context.Context, pages []*newsarchive.Page) ([]PutR
 		if p == nil || p.URL == "" {
 			return nil, fmt.Errorf("archive: put: %w: no URL", ErrInvalidPage)
 		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
 		in := s.newIngest(p)
-		if err := s.prepare(in, pending); err != nil {
+		if err := s.planDict(in, pending); err != nil {
 			return nil, fmt.Errorf("archive: put %s: %w", p.URL, err)
 		}
 		ins = append(ins, in)
+	}
+	// Extraction and compression of the pages run in parallel.
+	workers := min(runtime.GOMAXPROCS(0), len(ins))
+	errs := make([]error, len(ins))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(ins) || ctx.Err() != nil {
+					return
+				}
+				errs[i] = s.prepare(ins[i])
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("archive: put %s: %w", ins[i].page.URL, err)
+		}
 	}
 	err := s.update(func(tx *bolt.Tx) error {
 		for _, in := range ins {
@@ -197,11 +231,18 @@ type ingest struct {
 	hash    [32]byte
 	hasBody bool
 
-	known   bool                 // the body (or the 304's target) is stored
-	article *newsarchive.Article // nil: not extracted or no article
-	extErr  error
-	ran     bool  // the extractor ran
-	stored  *body // compressed body, when not known
+	fetchedAs []aliasURL // the fetched and requested URLs
+
+	planDict  uint32               // dictionary to compress with, or 0
+	known     bool                 // the body (or the 304's target) is stored
+	canonical string               // the article's normalised canonical URL
+	aliases   []aliasURL           // the article's URLs
+	guess     *record              // the record the article is expected to join
+	versionJS []byte               // the article as a version of guess
+	article   *newsarchive.Article // nil: not extracted or no article
+	extErr    error
+	ran       bool  // the extractor ran
+	stored    *body // compressed body, when not known
 
 	// set by the transaction
 	res         PutResult
@@ -211,11 +252,41 @@ type ingest struct {
 	dictSrc     [32]byte // body the dictionary of stored is made of
 }
 
+// planDict chooses the dictionary the page's body will be compressed
+// with: the host's, or in a batch (pending not nil) the batch's first
+// big-enough page of a host that has none, which is itself stored plain.
+func (s *Store) planDict(in *ingest, pending map[string]*pendingDict) error {
+	if !in.hasBody || len(in.page.Body) == 0 {
+		return nil
+	}
+	id, src, err := s.hostDict(in.host)
+	if err != nil || id != 0 {
+		in.planDict, in.dictSrc = id, src
+		return err
+	}
+	if pending == nil {
+		return nil
+	}
+	if pd := pending[in.host]; pd != nil {
+		in.planDict, in.dictSrc = pd.id, pd.src
+		return nil
+	}
+	if s.dicts.enabled && in.host != "" && len(in.page.Body) >= minDictBody {
+		// The rest of the batch compresses against this body.
+		pd := &pendingDict{id: dictIDFor(in.hash), src: in.hash}
+		s.codec.addDict(pd.id, dictContent(in.page.Body))
+		pending[in.host] = pd
+	}
+	return nil
+}
+
+// aliasURL is a URL to file under a record: as given, and its normal form.
+type aliasURL struct{ raw, norm string }
+
 // prepare does the slow, lock-free part of a Put: find out whether the
-// body is already stored, extract and compress when it is not. pending,
-// when not nil, carries the dictionaries a batch chose for hosts that have
-// none yet.
-func (s *Store) prepare(in *ingest, pending map[string]*pendingDict) error {
+// body is already stored, extract and compress when it is not, and
+// normalise URLs and encode the version before the write transaction.
+func (s *Store) prepare(in *ingest) error {
 	p := in.page
 	if !in.hasBody {
 		return nil
@@ -254,25 +325,40 @@ func (s *Store) prepare(in *ingest, pending map[string]*pendingDict) error {
 			in.article = nil
 		}
 	}
-	dictID, src, err := s.hostDict(in.host)
-	if err != nil {
-		return err
+	if a := in.article; a != nil && a.IsArticle {
+		if err := in.prepareArticle(a); err != nil {
+			return err
+		}
 	}
-	if pd := pending[in.host]; dictID == 0 && pd != nil {
-		dictID, src = pd.id, pd.src
+	in.stored, err = s.codec.compress(p.Body, in.planDict)
+	return err
+}
+
+// prepareArticle normalises the article's URLs and encodes it as a
+// version of the record it most likely joins (its own), outside the write
+// transaction.
+func (in *ingest) prepareArticle(a *newsarchive.Article) error {
+	in.canonical = normURL(a.URL)
+	if in.canonical == "" {
+		in.canonical = in.norm
 	}
-	in.stored, err = s.codec.compress(p.Body, dictID)
-	if err != nil {
-		return err
+	in.aliases = in.aliases[:0]
+	for _, u := range append([]string{a.URL}, a.URLs...) {
+		if u != "" {
+			in.aliases = append(in.aliases, aliasURL{u, normURL(u)})
+		}
 	}
-	in.dictSrc = src
-	if pending != nil && dictID == 0 && s.dicts.enabled && in.host != "" && len(p.Body) >= minDictBody {
-		// The rest of the batch compresses against this body.
-		pd := &pendingDict{id: dictIDFor(in.hash), src: in.hash}
-		s.codec.addDict(pd.id, dictContent(p.Body))
-		pending[in.host] = pd
+	id := a.ID
+	if id == "" {
+		id = urlnorm.ID(in.canonical)
 	}
-	return nil
+	in.guess = &record{ID: id, URL: in.canonical, Site: a.Site}
+	if in.guess.Site == "" {
+		in.guess.Site = urlnorm.Host(in.canonical)
+	}
+	var err error
+	in.versionJS, err = versionJSON(a, in.guess)
+	return err
 }
 
 // commit returns the transaction function of a Put. It may run more than
@@ -484,12 +570,14 @@ func (in *ingest) touchRecord(tx *bolt.Tx, c *counters, recSeq uint64, rec *reco
 	if snap.FetchedAt.After(rec.LastSeen) {
 		rec.LastSeen = snap.FetchedAt
 	}
-	urls := make([]string, 0, 4)
 	if art != nil {
-		urls = append(append(urls, art.URL), art.URLs...)
+		for _, u := range in.aliases {
+			if err := addAlias(tx, c, recSeq, rec, u); err != nil {
+				return err
+			}
+		}
 	}
-	urls = append(urls, in.page.URL, in.page.RequestedURL)
-	for _, u := range urls {
+	for _, u := range in.fetchedAs {
 		if err := addAlias(tx, c, recSeq, rec, u); err != nil {
 			return err
 		}
@@ -506,11 +594,11 @@ func (in *ingest) touchRecord(tx *bolt.Tx, c *counters, recSeq uint64, rec *reco
 // and lists it, as given, among the record's URLs: the URLs an article was
 // fetched under are kept as fetched, tracking parameters and all. A URL
 // whose normal form already leads to another record is left to that one.
-func addAlias(tx *bolt.Tx, c *counters, recSeq uint64, rec *record, u string) error {
-	if u == "" {
+func addAlias(tx *bolt.Tx, c *counters, recSeq uint64, rec *record, u aliasURL) error {
+	if u.raw == "" || u.norm == "" {
 		return nil
 	}
-	key := []byte(normURL(u))
+	key := []byte(u.norm)
 	aliases := tx.Bucket(bucketAliases)
 	if v := aliases.Get(key); v == nil {
 		if err := aliases.Put(key, u64key(recSeq)); err != nil {
@@ -520,8 +608,8 @@ func addAlias(tx *bolt.Tx, c *counters, recSeq uint64, rec *record, u string) er
 	} else if keyU64(v) != recSeq {
 		return nil
 	}
-	if !slices.Contains(rec.Aliases, u) {
-		rec.Aliases = append(rec.Aliases, u)
+	if !slices.Contains(rec.Aliases, u.raw) {
+		rec.Aliases = append(rec.Aliases, u.raw)
 	}
 	return nil
 }
@@ -529,17 +617,16 @@ func addAlias(tx *bolt.Tx, c *counters, recSeq uint64, rec *record, u string) er
 // findRecord returns the sequence of the record an article belongs to, or
 // 0: the record of its canonical URL, else the record one of its other URLs
 // leads to when that record is on the same site.
-func findRecord(tx *bolt.Tx, canonical string, others []string) (uint64, error) {
+func findRecord(tx *bolt.Tx, canonical string, others ...[]aliasURL) (uint64, error) {
 	aliases := tx.Bucket(bucketAliases)
 	if v := aliases.Get([]byte(canonical)); v != nil {
 		return keyU64(v), nil
 	}
-	for _, u := range others {
-		u = normURL(u)
-		if u == "" {
+	for _, u := range slices.Concat(others...) {
+		if u.norm == "" {
 			continue
 		}
-		v := aliases.Get([]byte(u))
+		v := aliases.Get([]byte(u.norm))
 		if v == nil {
 			continue
 		}
@@ -570,19 +657,19 @@ func versionJSON(a *newsarchive.Article, rec *record) ([]byte, error) {
 // mergeRecord files an article under its record: a new record, a new
 // version, or a snapshot of an unchanged one.
 func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, seq uint64, snap *snapshot, art *newsarchive.Article) error {
-	canonical := normURL(art.URL)
-	if canonical == "" {
-		canonical = in.norm
+	if in.guess == nil {
+		// Not prepared (a replayed snapshot): do it here.
+		if err := in.prepareArticle(art); err != nil {
+			return err
+		}
 	}
-	recSeq, err := findRecord(tx, canonical, append([]string{in.norm, in.req}, art.URLs...))
+	canonical := in.canonical
+	recSeq, err := findRecord(tx, canonical, in.fetchedAs, in.aliases)
 	if err != nil {
 		return err
 	}
 	ids := tx.Bucket(bucketRecordIDs)
-	id := art.ID
-	if id == "" {
-		id = urlnorm.ID(canonical)
-	}
+	id := in.guess.ID
 	if recSeq == 0 {
 		if v := ids.Get([]byte(id)); v != nil {
 			recSeq = keyU64(v)
@@ -596,10 +683,7 @@ func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, seq uint64, snap *snapsh
 		if err := ids.Put([]byte(id), u64key(recSeq)); err != nil {
 			return err
 		}
-		rec = &record{ID: id, URL: canonical, Site: art.Site}
-		if rec.Site == "" {
-			rec.Site = urlnorm.Host(canonical)
-		}
+		rec = &record{ID: id, URL: canonical, Site: in.guess.Site}
 		c.Records++
 		in.res.Outcome = NewRecord
 		if in.site, err = countPage(tx, in.host, art.Blocks); err != nil {
@@ -612,9 +696,11 @@ func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, seq uint64, snap *snapsh
 		in.res.Outcome = Unchanged
 	}
 	if rec.Versions == 0 || rec.ContentHash != art.ContentHash {
-		js, err := versionJSON(art, rec)
-		if err != nil {
-			return err
+		js := in.versionJS
+		if rec.ID != in.guess.ID || rec.URL != in.guess.URL || rec.Site != in.guess.Site {
+			if js, err = versionJSON(art, rec); err != nil {
+				return err
+			}
 		}
 		rec.Versions++
 		rec.ContentHash = art.ContentHash

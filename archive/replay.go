@@ -382,9 +382,7 @@ func (s *Store) replayNewRecord(tx *bolt.Tx, c *counters, it *replayItem) (bool,
 	if snap.Record != 0 {
 		return false, nil // a concurrent Put got there first
 	}
-	in := &ingest{norm: normURL(snap.URL), req: normURL(snap.RequestedURL), fetched: snap.FetchedAt,
-		page: &newsarchive.Page{URL: snap.URL, RequestedURL: snap.RequestedURL}}
-	in.host = urlnorm.Host(in.norm)
+	in := s.newIngest(&newsarchive.Page{URL: snap.URL, RequestedURL: snap.RequestedURL, FetchedAt: snap.FetchedAt, Status: snap.Status})
 	snap.Extracted, snap.IsArticle, snap.ContentHash, snap.ExtractErr = true, true, it.art.ContentHash, ""
 	if err := in.mergeRecord(tx, c, it.snapID, snap, it.art); err != nil {
 		return false, err
