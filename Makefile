@@ -34,9 +34,16 @@ lint:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-# Short fuzzing pass over every parser's fuzz test.
+# A short fuzzing pass over every parser (FUZZTIME each).
+FUZZTIME ?= 30s
+FUZZ_TARGETS := FuzzNormalize:./internal/urlnorm FuzzExtract:./extract FuzzRewriteHTML:./web \
+	FuzzSeedParsers:./crawler FuzzRetryAfter:./crawler FuzzLinks:./crawler \
+	FuzzDecoders:./archive FuzzDiffWords:./archive FuzzHandlers:./fixtures
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzNormalize -fuzztime 30s ./internal/urlnorm
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "== $${t%%:*} $${t#*:}"; \
+		$(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) "$${t#*:}"; \
+	done
 
 clean:
 	rm -rf bin demo.db demo.jsonl bench.txt
