@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/newsarchive/newsarchive"
@@ -41,11 +44,29 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader) (ImportReport, err
 	}
 	br := bufio.NewReaderSize(r, 1<<20)
 	line := 0
-	var batch []*newsarchive.Article
-	var lines []int
+	var batch []*importItem
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
+		}
+		// Decoding and encoding run in parallel, the writes in one
+		// transaction.
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(batch)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := int(next.Add(1)) - 1; i < len(batch); i = int(next.Add(1)) - 1 {
+					batch[i].decode()
+				}
+			}()
+		}
+		wg.Wait()
+		for _, it := range batch {
+			if it.err != nil {
+				return fmt.Errorf("line %d: %w", it.line, it.err)
+			}
 		}
 		var got ImportReport
 		err := s.update(func(tx *bolt.Tx) error {
@@ -54,10 +75,10 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader) (ImportReport, err
 			if err != nil {
 				return err
 			}
-			for i, a := range batch {
-				ok, refs, err := importRecord(tx, c, a)
+			for _, it := range batch {
+				ok, refs, err := importRecord(tx, c, it)
 				if err != nil {
-					return fmt.Errorf("line %d: %w", lines[i], err)
+					return fmt.Errorf("line %d: %w", it.line, err)
 				}
 				if !ok {
 					got.Skipped++
@@ -74,7 +95,7 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader) (ImportReport, err
 		rep.Records += got.Records
 		rep.Snapshots += got.Snapshots
 		rep.Skipped += got.Skipped
-		batch, lines = batch[:0], lines[:0]
+		batch = batch[:0]
 		return nil
 	}
 	for {
@@ -84,15 +105,7 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader) (ImportReport, err
 		b, err := br.ReadBytes('\n')
 		if len(bytes.TrimSpace(b)) > 0 {
 			line++
-			a := &newsarchive.Article{}
-			if jerr := a.UnmarshalJSON(b); jerr != nil {
-				return rep, fmt.Errorf("archive: import: line %d: %w", line, jerr)
-			}
-			if a.URL == "" {
-				return rep, fmt.Errorf("archive: import: line %d: record without url", line)
-			}
-			batch = append(batch, a)
-			lines = append(lines, line)
+			batch = append(batch, &importItem{raw: b, line: line})
 			if len(batch) == importChunk {
 				if err := flush(); err != nil {
 					return rep, fmt.Errorf("archive: import: %w", err)
@@ -114,6 +127,46 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader) (ImportReport, err
 	return rep, nil
 }
 
+// importItem is one JSONL line on its way into the archive.
+type importItem struct {
+	raw  []byte
+	line int
+
+	a         *newsarchive.Article
+	rec       *record // the record as the line describes it, without its URLs
+	aliases   []aliasURL
+	versionJS []byte
+	err       error
+}
+
+// decode parses the line and encodes its version.
+func (it *importItem) decode() {
+	a := &newsarchive.Article{}
+	if err := a.UnmarshalJSON(it.raw); err != nil {
+		it.err = err
+		return
+	}
+	it.raw = nil
+	if a.URL == "" {
+		it.err = errors.New("record without url")
+		return
+	}
+	canonical := normURL(a.URL)
+	rec := &record{ID: a.ID, URL: canonical, Site: a.Site, FirstSeen: a.FirstSeen, LastSeen: a.LastSeen,
+		Versions: max(a.Version, 1), ContentHash: a.ContentHash}
+	if rec.ID == "" {
+		rec.ID = urlnorm.ID(canonical)
+	}
+	if rec.Site == "" {
+		rec.Site = urlnorm.Host(canonical)
+	}
+	for _, u := range append([]string{canonical}, a.URLs...) {
+		it.aliases = append(it.aliases, aliasURL{u, normURL(u)})
+	}
+	it.a, it.rec = a, rec
+	it.versionJS, it.err = versionJSON(a, rec)
+}
+
 // requireEmpty returns ErrNotEmpty unless the archive holds no snapshots
 // and no records.
 func (s *Store) requireEmpty() error {
@@ -129,34 +182,24 @@ func (s *Store) requireEmpty() error {
 }
 
 // importRecord stores one exported record; false when its id is taken.
-func importRecord(tx *bolt.Tx, c *counters, a *newsarchive.Article) (bool, int, error) {
-	canonical := normURL(a.URL)
-	id := a.ID
-	if id == "" {
-		id = urlnorm.ID(canonical)
-	}
+func importRecord(tx *bolt.Tx, c *counters, it *importItem) (bool, int, error) {
+	a := it.a
+	rec := *it.rec
+	rec.Aliases = nil
 	ids := tx.Bucket(bucketRecordIDs)
-	if ids.Get([]byte(id)) != nil {
+	if ids.Get([]byte(rec.ID)) != nil {
 		return false, 0, nil
 	}
 	seq, err := tx.Bucket(bucketRecords).NextSequence()
 	if err != nil {
 		return false, 0, err
 	}
-	if err := ids.Put([]byte(id), u64key(seq)); err != nil {
+	if err := ids.Put([]byte(rec.ID), u64key(seq)); err != nil {
 		return false, 0, err
 	}
-	ver := a.Version
-	if ver < 1 {
-		ver = 1
-	}
-	rec := &record{ID: id, URL: canonical, Site: a.Site, FirstSeen: a.FirstSeen, LastSeen: a.LastSeen,
-		Versions: ver, ContentHash: a.ContentHash}
-	if rec.Site == "" {
-		rec.Site = urlnorm.Host(canonical)
-	}
-	for _, u := range append([]string{canonical}, a.URLs...) {
-		if err := addAlias(tx, c, seq, rec, aliasURL{u, normURL(u)}); err != nil {
+	ver := rec.Versions
+	for _, u := range it.aliases {
+		if err := addAlias(tx, c, seq, &rec, u); err != nil {
 			return false, 0, err
 		}
 	}
@@ -200,15 +243,11 @@ func importRecord(tx *bolt.Tx, c *counters, a *newsarchive.Article) (bool, int, 
 	if v.ValidFrom.IsZero() {
 		v.ValidFrom = rec.FirstSeen
 	}
-	js, err := versionJSON(a, rec)
-	if err != nil {
-		return false, 0, err
-	}
-	v.Article, v.Splice = js, true
+	v.Article, v.Splice = it.versionJS, true
 	if err := tx.Bucket(bucketVersions).Put(versionKey(seq, ver), encodeVersion(v)); err != nil {
 		return false, 0, err
 	}
 	c.Records++
 	c.Versions++
-	return true, len(a.Snapshots), tx.Bucket(bucketRecords).Put(u64key(seq), encodeRecord(rec))
+	return true, len(a.Snapshots), tx.Bucket(bucketRecords).Put(u64key(seq), encodeRecord(&rec))
 }
