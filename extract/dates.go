@@ -13,6 +13,7 @@ import (
 type dateCand struct {
 	p      parsed
 	source string // json-ld | meta | time | text | url | feed | sitemap
+	kind   string // finer origin, for ranking: "zone", "hint", "lead", "any"...
 }
 
 // Meta keys that give the publication and modification dates, best first.
@@ -62,9 +63,11 @@ func (f *dateFinder) ok(p parsed) bool {
 	return true
 }
 
-func (f *dateFinder) add(p parsed, source string) {
+func (f *dateFinder) add(p parsed, source string) { f.addKind(p, source, "") }
+
+func (f *dateFinder) addKind(p parsed, source, kind string) {
 	if f.ok(p) {
-		f.cands = append(f.cands, dateCand{p: p, source: source})
+		f.cands = append(f.cands, dateCand{p: p, source: source, kind: kind})
 	}
 }
 
@@ -80,36 +83,71 @@ func (f *dateFinder) addValue(v, source string) bool {
 	return true
 }
 
-// best returns the chosen candidate: the first in cascade order, except
-// that a date on the fetch day itself (the site header's "today") loses to
-// any other candidate unless it comes from the page's structured metadata.
+// candWeight is how much a candidate's source vouches for its date.
+func candWeight(c dateCand) float64 {
+	switch c.source {
+	case "json-ld", "meta":
+		return 3
+	case "time", "url", "feed", "sitemap":
+		return 2
+	}
+	switch c.kind {
+	case "hint", "zone":
+		return 3
+	case "any":
+		return 0.5
+	}
+	return 1.5
+}
+
+// best returns the chosen candidate. Every source votes for its day with
+// its weight (structured metadata and the byline most, a date found just
+// anywhere least; one vote per source and day); the day with the most
+// votes wins, the cascade order breaks ties. A date on the fetch day
+// itself (the site header's "today") that no structured metadata gives
+// is dropped when there is any other candidate.
 func (f *dateFinder) best() (dateCand, bool) {
 	if len(f.cands) == 0 {
 		return dateCand{}, false
 	}
 	order := f.cands
-	if f.preferVisible {
-		order = make([]dateCand, 0, len(f.cands))
-		for _, c := range f.cands {
-			if c.source == "time" || c.source == "text" {
-				order = append(order, c)
-			}
-		}
-		for _, c := range f.cands {
-			if c.source != "time" && c.source != "text" {
-				order = append(order, c)
-			}
-		}
-	}
-	best := order[0]
 	if f.haveFetch {
-		for _, c := range order {
+		var kept []dateCand
+		for _, c := range f.cands {
 			if c.source == "json-ld" || c.source == "meta" || c.p.t.Format("2006-01-02") != f.fetchDay {
-				best = c
-				break
+				kept = append(kept, c)
 			}
 		}
+		if len(kept) > 0 {
+			order = kept
+		}
 	}
+	type tally struct {
+		first int
+		score float64
+	}
+	votes := map[string]*tally{}
+	voted := map[string]bool{}
+	for i, c := range order {
+		day := c.p.t.Format("2006-01-02")
+		if voted[day+c.source] {
+			continue
+		}
+		voted[day+c.source] = true
+		t := votes[day]
+		if t == nil {
+			t = &tally{first: i}
+			votes[day] = t
+		}
+		t.score += candWeight(c)
+	}
+	var win *tally
+	for _, t := range votes {
+		if win == nil || t.score > win.score || t.score == win.score && t.first < win.first {
+			win = t
+		}
+	}
+	best := order[win.first]
 	// A time in UTC one day off the date in the URL is the same moment
 	// seen from another zone: the URL has the publisher's day.
 	if best.p.hasTime && best.p.t.Location() == time.UTC {
@@ -225,6 +263,7 @@ func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, sc
 		}
 		f.addValue(h.DatePublished, src)
 	}
+	x.anyDates(f, a)
 	return f
 }
 
@@ -330,11 +369,11 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 			second = append(second, b.text)
 		}
 	}
-	for _, list := range [][]string{first, zone, second} {
+	for li, list := range [][]string{first, zone, second} {
 		for _, t := range list {
 			if p, ok := f.dp.find(t, f.dayFirst); ok && f.ok(p) {
-				f.add(p, "text")
-				return
+				f.addKind(p, "text", [...]string{"hint", "zone", "short"}[li])
+				break
 			}
 		}
 	}
@@ -350,11 +389,29 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 			t = t[:120]
 		}
 		if p, ok := f.dp.find(t, f.dayFirst); ok && f.ok(p) {
-			f.add(p, "text")
-			return
+			f.addKind(p, "text", "lead")
+			break
 		}
 		if n++; n >= 3 {
 			break
+		}
+	}
+}
+
+// anyDates adds the first dates written anywhere outside the site's
+// furniture: the last resort.
+func (x *Extractor) anyDates(f *dateFinder, a *analysis) {
+	n := 0
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		if len(b.text) > 300 || len(b.text) < 8 || b.junk && siteFurniture(b.node) {
+			continue
+		}
+		if p, ok := f.dp.find(b.text, f.dayFirst); ok && f.ok(p) {
+			f.addKind(p, "text", "any")
+			if n++; n >= 5 {
+				return
+			}
 		}
 	}
 }

@@ -242,9 +242,9 @@ func (e *Extractor) isArticle(p *newsarchive.Page, m *meta, a *analysis, art *ne
 	if articleSignal {
 		return true
 	}
-	// A page at a site-information path that gives no publication date
-	// is not an article.
-	if art.DatePublished == "" {
+	// A page at a site-information path is not an article unless its
+	// metadata says so.
+	{
 		path := strings.ToLower(strings.TrimSuffix(urlPath(p.URL), "/"))
 		for _, s := range [...]string{"/about", "/contact", "/privacy", "/terms", "/impressum", "/imprint", "/legal", "/faq", "/help", "/search", "/login", "/subscribe"} {
 			if strings.HasSuffix(strings.TrimSuffix(path, ".html"), s) || strings.Contains(path, s+"/") || strings.Contains(path, s+"-") {
