@@ -73,5 +73,11 @@
 //   - When Options.Transport is set, the private-address check at dial time
 //     is the Transport's business; only literal IP addresses in URLs are
 //     still refused by the crawler itself.
+//   - A page that answers 304 has no body, so its links are not followed
+//     in that Run: discovered pages are revisited when a page that links to
+//     them changed (news home and section pages do), or when a sitemap or
+//     feed seed lists them.
 //   - Cookies are kept per host (through the Frontier), without paths.
+//   - Delay spaces request starts per host (one start every Delay, whatever
+//     Parallelism), unlike colly's LimitRule, which sleeps per slot.
 package crawler
