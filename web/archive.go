@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"time"
 
@@ -29,6 +30,9 @@ type Archive interface {
 	// NearestSnapshot returns the stored fetch of url (any form of it)
 	// nearest to at, with its raw body.
 	NearestSnapshot(ctx context.Context, url string, at time.Time) (*Snapshot, error)
+	// Export writes the records q selects to w as JSONL, one per line,
+	// streaming, and returns how many it wrote.
+	Export(ctx context.Context, w io.Writer, q ExportQuery) (int, error)
 }
 
 // Query filters and pages Archive.Records. The zero value asks for the

@@ -94,6 +94,7 @@ func New(opts Options) (*Server, error) {
 	m.HandleFunc("GET /api/records/{id}/diff", s.apiDiff)
 	m.HandleFunc("GET /api/snapshots/{id}", s.apiSnapshot)
 	m.HandleFunc("GET /api/snapshots/{id}/body", s.apiSnapshotBody)
+	m.HandleFunc("GET /api/export", s.apiExport)
 	m.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	s.mux = m
 	return s, nil

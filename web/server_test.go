@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -97,6 +98,33 @@ func (f *fakeArchive) Snapshot(ctx context.Context, id string) (*web.Snapshot, e
 		}
 	}
 	return nil, fmt.Errorf("snapshot %s: %w", id, web.ErrNotFound)
+}
+
+func (f *fakeArchive) Export(ctx context.Context, w io.Writer, q web.ExportQuery) (int, error) {
+	if f.err != nil {
+		return 0, f.err
+	}
+	ids := make([]string, 0, len(f.records))
+	for id := range f.records {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	n := 0
+	for _, id := range ids {
+		a := f.records[id][len(f.records[id])-1]
+		if q.Site != "" && a.Site != q.Site {
+			continue
+		}
+		b, err := json.Marshal(a)
+		if err != nil {
+			return n, err
+		}
+		if _, err := w.Write(append(b, '\n')); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 func (f *fakeArchive) NearestSnapshot(ctx context.Context, u string, at time.Time) (*web.Snapshot, error) {

@@ -24,6 +24,7 @@ func runSchedule(ctx context.Context, e *env, args []string) error {
 	archivePath := fs.String("archive", "", "archive file (overrides the file's archive:)")
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at ADDR/metrics (overrides the file's metrics:)")
 	runNow := fs.Bool("run-now", false, "run every job once at start, then on its schedule")
+	serveAddr := fs.String("serve", "", "also serve the web UI and its API (/api/export streams JSONL) at ADDR, such as 127.0.0.1:8080, from this process: the archive can be browsed and exported while the jobs write to it")
 	var lf logFlags
 	lf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -62,6 +63,19 @@ func runSchedule(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer stop()
+	}
+
+	if *serveAddr != "" {
+		// The jobs hold the archive file for as long as this process
+		// runs; serving from the same open store is how it can be read
+		// meanwhile (bbolt gives a file to one process at a time).
+		arch := newWebArchive(func() (*archive.Store, error) { return store, nil }, 0)
+		ws, err := startWeb(e, *serveAddr, arch, log, false)
+		if err != nil {
+			return fmt.Errorf("schedule: --serve: %w", err)
+		}
+		defer ws.stop(ctx)
+		log.Info("serving the web UI", "url", ws.url, "export", ws.url+"api/export")
 	}
 
 	s := &scheduler{e: e, store: store, lf: lf, metrics: metrics, log: log.Info}

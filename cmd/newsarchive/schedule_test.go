@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -155,5 +156,65 @@ func TestCrawlConfig(t *testing.T) {
 	bad := writeFile(t, "bad.yaml", "name: x\nseeds: []\n")
 	if _, stderr, code := runCLI(t, "crawl", "--config", bad); code != 2 || !strings.Contains(stderr, bad) {
 		t.Errorf("empty seeds: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestScheduleServeExport: with --serve, the records can be exported over
+// HTTP while the scheduled jobs hold the archive and write to it.
+func TestScheduleServeExport(t *testing.T) {
+	site := fixtures.NewServer(t)
+	db := filepath.Join(t.TempDir(), "served.db")
+	jobs := writeFile(t, "jobs.yaml", fmt.Sprintf(`
+archive: %s
+jobs:
+  - name: ledger
+    schedule: "@every 1s"
+    seeds: [%s/sitemap.xml]
+    depth: 0
+    allow_private: true
+    parallelism: 4
+    delay: 0s
+`, db, site.URL))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"schedule", "--run-now", "--serve", "127.0.0.1:0", jobs}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+	}()
+	deadline := time.After(30 * time.Second)
+	var base string
+	for base == "" || !strings.Contains(stderr.String(), "job=ledger status=ok") {
+		select {
+		case err := <-done:
+			t.Fatalf("schedule returned early: %v\n%s", err, stderr.String())
+		case <-deadline:
+			t.Fatalf("no web UI or no finished run:\n%s", stderr.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if i := strings.Index(stderr.String(), "export=http://"); i >= 0 && base == "" {
+			base = strings.Fields(stderr.String()[i+len("export="):])[0]
+		}
+	}
+	// The archive is held by this process: another opener is refused...
+	if _, stderr, code := runCLI(t, "export", "--archive", db, "--lock-timeout", "50ms"); code != 1 {
+		t.Errorf("export from another opener while schedule holds the archive: exit %d: %s", code, stderr)
+	}
+	// ...and the export over HTTP works.
+	resp, err := http.Get(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %s", base, resp.StatusCode, body)
+	}
+	if n := len(strings.Split(strings.TrimSpace(string(body)), "\n")); n != len(fixtures.Articles()) {
+		t.Errorf("export over HTTP: %d records, want %d", n, len(fixtures.Articles()))
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"sync"
@@ -54,46 +56,68 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "newsarchive serve: %v\n  (serving anyway: pages answer 503 until the other process releases %s)\n", err, af.path)
 	}
 
+	ws, err := startWeb(e, *addr, arch, log, *verbose)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "newsarchive serve: %s on %s (Ctrl-C stops)\n", af.path, ws.url)
+	select {
+	case err := <-ws.done:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	return ws.stop(ctx)
+}
+
+// webServer is the web UI listening on an address.
+type webServer struct {
+	srv  *http.Server
+	url  string     // http://host:port/
+	done chan error // Serve's result
+}
+
+// startWeb serves the web UI over arch on addr until stop.
+func startWeb(e *env, addr string, arch web.Archive, log *slog.Logger, verbose bool) (*webServer, error) {
 	opts := web.DefaultOptions()
 	opts.Archive = arch
 	opts.Logger = log
 	h, err := web.New(opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var handler http.Handler = h
-	if *verbose {
+	if verbose {
 		handler = logRequests(h, log)
 	}
-
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("serve: listen on --addr %s: %w", *addr, err)
+		return nil, fmt.Errorf("listen on --addr %s: %w", addr, err)
 	}
 	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !net.ParseIP(host).IsLoopback() {
-		fmt.Fprintf(e.stderr, "newsarchive serve: warning: listening on %s, beyond this machine; the UI has no authentication\n", ln.Addr())
+		fmt.Fprintf(e.stderr, "newsarchive: warning: serving on %s, beyond this machine; the UI has no authentication\n", ln.Addr())
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+	ws := &webServer{
+		srv: &http.Server{
+			Handler:           handler,
+			ReadHeaderTimeout: 10 * time.Second,
+			IdleTimeout:       2 * time.Minute,
+		},
+		url:  "http://" + ln.Addr().String() + "/",
+		done: make(chan error, 1),
 	}
-	fmt.Fprintf(e.stderr, "newsarchive serve: %s on http://%s/ (Ctrl-C stops)\n", af.path, ln.Addr())
+	go func() { ws.done <- ws.srv.Serve(ln) }()
+	return ws, nil
+}
 
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	// Graceful: requests in flight finish (for a few seconds at most).
+// stop shuts the server down gracefully: requests in flight finish, for a
+// few seconds at most.
+func (ws *webServer) stop(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		srv.Close()
+	if err := ws.srv.Shutdown(sctx); err != nil {
+		ws.srv.Close()
 	}
-	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := <-ws.done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
@@ -323,6 +347,16 @@ func (a *webArchive) Snapshot(ctx context.Context, id string) (*web.Snapshot, er
 		return err
 	})
 	return out, err
+}
+
+func (a *webArchive) Export(ctx context.Context, w io.Writer, q web.ExportQuery) (int, error) {
+	var n int
+	err := a.use(func(s *archive.Store) error {
+		var err error
+		n, err = s.Export(ctx, w, archive.ExportOptions{Since: q.Since, Site: q.Site, AsOf: q.AsOf})
+		return err
+	})
+	return n, err
 }
 
 func (a *webArchive) NearestSnapshot(ctx context.Context, url string, at time.Time) (*web.Snapshot, error) {
