@@ -122,7 +122,12 @@ func measureSize(b *testing.B, pages []*newsarchive.Page, opts archive.Options) 
 		if err != nil {
 			b.Fatal(err)
 		}
+		u, err := s.Usage(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
 		s.Close()
+		b.ReportMetric(float64(u.FileBytes)/float64(u.DataBytes), "file/data")
 		n := float64(len(pages))
 		b.ReportMetric(float64(raw)/n, "raw-B/snap")
 		b.ReportMetric(float64(gz)/n, "gzwarc-B/snap")

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sort"
 	"time"
+
+	"github.com/klauspost/compress/s2"
 )
 
 // This file holds every encoding of a bbolt key or value. Each value starts
@@ -16,7 +18,10 @@ const (
 	snapshotFormat = 1
 	recordFormat   = 1
 	refFormat      = 1
-	versionFormat  = 2 // 1: Article JSON as the extractor made it; 2: with the record's id, url and site, no archive fields
+	// Version formats: 1: Article JSON as the extractor made it; 2: with
+	// the record's id, url and site and no archive fields; 3: format 2
+	// compressed with S2 (stateless, so decoding needs no codec).
+	versionFormat  = 3
 	bodyFormat     = 1
 	countersFormat = 1
 	siteFormat     = 1
@@ -381,32 +386,53 @@ type version struct {
 
 func encodeVersion(v *version) []byte {
 	e := enc{b: make([]byte, 0, len(v.Article)+24)}
-	if v.Splice {
-		e.byte(versionFormat)
-	} else {
+	art := v.Article
+	switch {
+	case !v.Splice:
 		e.byte(1)
+	case len(art) >= 128:
+		if z := s2.EncodeBetter(nil, art); len(z) < len(art) {
+			e.byte(versionFormat)
+			art = z
+			break
+		}
+		e.byte(2)
+	default:
+		e.byte(2)
 	}
 	e.time(v.ValidFrom)
 	e.uvarint(v.Snapshot)
-	e.bytes(v.Article)
+	e.bytes(art)
 	return e.b
 }
 
 func decodeVersion(b []byte) (*version, error) {
 	d := dec{b: b}
 	v := &version{}
-	switch f := d.byte(); f {
+	f := d.byte()
+	switch f {
 	case 1:
-	case versionFormat:
+	case 2, 3:
 		v.Splice = true
 	default:
-		return nil, fmt.Errorf("%w: version format %d, want 1 or %d", ErrCorrupt, f, versionFormat)
+		return nil, fmt.Errorf("%w: version format %d, want 1 to %d", ErrCorrupt, f, versionFormat)
 	}
 	v.ValidFrom = d.time()
 	v.Snapshot = d.uvarint()
 	v.Article = d.bytes()
 	if d.err != nil {
 		return nil, d.err
+	}
+	if f == 3 {
+		n, err := s2.DecodedLen(v.Article)
+		if err != nil || n > 64<<20 {
+			return nil, fmt.Errorf("%w: version: bad compressed length", ErrCorrupt)
+		}
+		out, err := s2.Decode(make([]byte, n), v.Article)
+		if err != nil {
+			return nil, fmt.Errorf("%w: version: %v", ErrCorrupt, err)
+		}
+		v.Article = out
 	}
 	return v, nil
 }

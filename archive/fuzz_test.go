@@ -14,6 +14,7 @@ func FuzzDecoders(f *testing.F) {
 	f.Add(encodeRecord(&record{ID: "id", URL: "https://a.example/", Versions: 2, Aliases: []string{"u"}}))
 	f.Add(encodeRef(&ref{URL: "u", Status: 304}))
 	f.Add(encodeVersion(&version{Article: []byte(`{"id":"x"}`), Splice: true}))
+	f.Add(encodeVersion(&version{Article: []byte(strings.Repeat(`{"id":"x","body":"words words"}`, 20)), Splice: true}))
 	f.Add(encodeBody(&body{Codec: codecZstd, Data: []byte("zz")}))
 	f.Add(encodeCounters(&counters{Snapshots: 9}))
 	f.Add([]byte{1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
@@ -51,6 +52,14 @@ func TestEncodingsRoundTrip(t *testing.T) {
 	v, err := decodeVersion(encodeVersion(&version{ValidFrom: at, Snapshot: 5, Article: []byte("{}")}))
 	if err != nil || v.Splice || v.Snapshot != 5 || string(v.Article) != "{}" {
 		t.Errorf("version round trip: %+v %v", v, err)
+	}
+	long := []byte(`{"id":"x","paragraphs":["` + strings.Repeat("a long paragraph ", 50) + `"]}`)
+	enc := encodeVersion(&version{Article: long, Splice: true})
+	if enc[0] != 3 || len(enc) >= len(long) {
+		t.Errorf("long version stored in format %d, %d bytes for %d", enc[0], len(enc), len(long))
+	}
+	if v, err := decodeVersion(enc); err != nil || !v.Splice || string(v.Article) != string(long) {
+		t.Errorf("compressed version round trip: %v", err)
 	}
 	if _, err := decodeSnapshot([]byte{99}); err == nil {
 		t.Error("unknown format accepted")
