@@ -404,7 +404,7 @@ func (x *Extractor) anyDates(f *dateFinder, a *analysis) {
 	n := 0
 	for i := range a.blocks {
 		b := &a.blocks[i]
-		if len(b.text) > 300 || len(b.text) < 8 || b.junk && siteFurniture(b.node) {
+		if len(b.text) > 300 || len(b.text) < 8 || b.node == nil || siteChrome(b.node) {
 			continue
 		}
 		if p, ok := f.dp.find(b.text, f.dayFirst); ok && f.ok(p) {
@@ -460,4 +460,31 @@ func atoi(s string) int {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n
+}
+
+// siteChrome reports whether n is inside the page's header, navigation or
+// footer elements (or their ARIA roles): where a site prints today's date.
+func siteChrome(n *html.Node) bool {
+	inArticle := false
+	chrome := false
+	for p := n; p != nil; p = p.Parent {
+		if p.Type != html.ElementNode {
+			continue
+		}
+		switch p.DataAtom {
+		case atom.Article:
+			inArticle = true
+		case atom.Nav, atom.Footer:
+			chrome = true
+		case atom.Header:
+			if !inArticle {
+				chrome = true
+			}
+		}
+		switch attr(p, "role") {
+		case "banner", "navigation", "contentinfo":
+			chrome = true
+		}
+	}
+	return chrome && !inArticle || chrome && n.DataAtom == atom.Nav
 }
