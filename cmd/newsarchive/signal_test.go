@@ -49,7 +49,7 @@ func slowSite(t *testing.T, n int) (*httptest.Server, *atomic.Int64) {
 			return
 		}
 		hits.Add(1)
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, "<html><head><title>Page %s</title></head><body><article><h1>Page %s</h1>", r.URL.Path, r.URL.Path)
 		// Each page's text is its own: text repeated on every page of a
@@ -68,14 +68,22 @@ func slowSite(t *testing.T, n int) (*httptest.Server, *atomic.Int64) {
 	return srv, &hits
 }
 
-// TestCrawlStopsOnSignal sends SIGTERM to a crawl in the middle: it exits
-// with status 1 and a message, the archive checks out, and the same command
-// run again resumes without fetching the finished pages again.
+// TestCrawlStopsOnSignal stops a crawl in the middle, gracefully with
+// SIGTERM and abruptly with SIGKILL: either way the archive checks out, and
+// the same command run again resumes from the frontier kept in the archive
+// without fetching the finished pages again.
 func TestCrawlStopsOnSignal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the command as a process")
 	}
-	srv, hits := slowSite(t, 200)
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
+		t.Run(sig.String(), func(t *testing.T) { testCrawlStopsOnSignal(t, sig) })
+	}
+}
+
+func testCrawlStopsOnSignal(t *testing.T, sig syscall.Signal) {
+	const pages = 100
+	srv, hits := slowSite(t, pages)
 	db := filepath.Join(t.TempDir(), "signal.db")
 	args := []string{"crawl", "--archive", db, "--allow-private", "--depth", "1", "--delay", "0", "--parallelism", "2", "-v", srv.URL + "/"}
 	cmd := cliProcess(t, args...)
@@ -94,23 +102,27 @@ func TestCrawlStopsOnSignal(t *testing.T) {
 		log.WriteString(sc.Text() + "\n")
 		if strings.Contains(sc.Text(), "msg=fetched") {
 			if fetched++; fetched == 10 {
-				if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				if err := cmd.Process.Signal(sig); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
 	}
 	err = cmd.Wait()
-	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(log.String(), "stopped by signal") {
-		t.Fatalf("after SIGTERM: exit %d (%v), want 1 and a message:\n%s", code, err, log.String())
+	if sig == syscall.SIGTERM {
+		if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(log.String(), "stopped by signal") {
+			t.Fatalf("after SIGTERM: exit %d (%v), want 1 and a message:\n%s", code, err, log.String())
+		}
+	} else if err == nil {
+		t.Fatalf("the crawl survived SIGKILL:\n%s", log.String())
 	}
 	firstHits := hits.Load()
-	if firstHits >= 201 {
+	if firstHits >= pages+1 {
 		t.Fatalf("the crawl fetched all %d pages before the signal stopped it", firstHits)
 	}
 
 	if _, stderr, code := runCLI(t, "check", "--archive", db); code != 0 {
-		t.Fatalf("archive after SIGTERM: %s", stderr)
+		t.Fatalf("archive after %v: %s", sig, stderr)
 	}
 	stdout, stderr, code := runCLI(t, "stats", "--archive", db, "--json")
 	if code != 0 {
@@ -129,11 +141,11 @@ func TestCrawlStopsOnSignal(t *testing.T) {
 	total := hits.Load()
 	// Every page at most once over both runs (the seed is fetched again:
 	// seeds are always revisited), plus the pages in flight at the signal.
-	if total > 201+1+2 {
-		t.Errorf("fetched %d pages over both runs, want about 202: finished pages were fetched again", total)
+	if total > pages+1+1+2 {
+		t.Errorf("fetched %d pages over both runs, want about %d: finished pages were fetched again", total, pages+2)
 	}
 	stdout, _, _ = runCLI(t, "stats", "--archive", db, "--json")
-	if !strings.Contains(stdout, `"records": 201`) {
+	if !strings.Contains(stdout, fmt.Sprintf(`"records": %d,`, pages+1)) {
 		t.Errorf("after resuming, the archive holds:\n%s (had %d snapshots before)", stdout, before)
 	}
 }
