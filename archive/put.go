@@ -415,9 +415,11 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 				snap.RawLen = prev.RawLen
 			}
 			c.Revisits++
-			if !in.ran {
-				// Nothing extracted: the snapshot shares the earlier one's
-				// record.
+			if !in.ran || prev.Extracted || !extractable(p.Status) || s.opts.Extract == nil {
+				// The earlier body was extracted (this one may have been
+				// too, when both were prepared before either was stored:
+				// same bytes, same result): the snapshot shares the
+				// earlier one's record.
 				snap.Extracted, snap.IsArticle = prev.Extracted, prev.IsArticle
 				snap.ContentHash, snap.ExtractErr = prev.ContentHash, prev.ExtractErr
 				in.res.Outcome = Revisit

@@ -41,6 +41,32 @@ func (s *Store) ImportWARC(ctx context.Context, r io.Reader) (ImportReport, erro
 	// refer to responses of this file with digests other than SHA-256.
 	byID := map[string][32]byte{}
 	byDigest := map[string][32]byte{}
+	// Pages are stored in batches (one commit each); bodies of the batch
+	// not yet committed are found here.
+	var batch []*newsarchive.Page
+	pending := map[[32]byte][]byte{}
+	size := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		res, err := s.PutBatch(ctx, batch)
+		if err != nil {
+			return err
+		}
+		for _, r := range res {
+			rep.Snapshots++
+			switch r.Outcome {
+			case Revisit:
+				rep.Revisits++
+			case NewRecord:
+				rep.Records++
+			}
+		}
+		batch, size = batch[:0], 0
+		clear(pending)
+		return nil
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return rep, err
@@ -52,7 +78,7 @@ func (s *Store) ImportWARC(ctx context.Context, r io.Reader) (ImportReport, erro
 		if err != nil {
 			return rep, fmt.Errorf("archive: import warc: record at byte %d: %w", rec.Offset, err)
 		}
-		p, err := s.warcPage(rec.WarcRecord, byID, byDigest, &rep)
+		p, err := s.warcPage(rec.WarcRecord, byID, byDigest, pending, &rep)
 		rec.Close()
 		if err != nil {
 			return rep, fmt.Errorf("archive: import warc: record at byte %d: %w", rec.Offset, err)
@@ -60,23 +86,32 @@ func (s *Store) ImportWARC(ctx context.Context, r io.Reader) (ImportReport, erro
 		if p == nil {
 			continue
 		}
-		res, err := s.Put(ctx, p)
-		if err != nil {
-			return rep, fmt.Errorf("archive: import warc: record at byte %d: %w", rec.Offset, err)
+		batch = append(batch, p)
+		size += len(p.Body)
+		if p.Status != 304 {
+			pending[sha256Sum(p.Body)] = p.Body
 		}
-		rep.Snapshots++
-		switch res.Outcome {
-		case Revisit:
-			rep.Revisits++
-		case NewRecord:
-			rep.Records++
+		if len(batch) == warcImportBatch || size >= warcImportBytes {
+			if err := flush(); err != nil {
+				return rep, fmt.Errorf("archive: import warc: %w", err)
+			}
 		}
+	}
+	if err := flush(); err != nil {
+		return rep, fmt.Errorf("archive: import warc: %w", err)
 	}
 	return rep, nil
 }
 
+// A WARC import commits every warcImportBatch pages or warcImportBytes of
+// bodies, whichever comes first.
+const (
+	warcImportBatch = 200
+	warcImportBytes = 32 << 20
+)
+
 // warcPage turns one WARC record into the Page to store, or nil.
-func (s *Store) warcPage(wr gowarc.WarcRecord, byID, byDigest map[string][32]byte, rep *ImportReport) (*newsarchive.Page, error) {
+func (s *Store) warcPage(wr gowarc.WarcRecord, byID, byDigest map[string][32]byte, pending map[[32]byte][]byte, rep *ImportReport) (*newsarchive.Page, error) {
 	h := wr.WarcHeader()
 	typ := wr.Type()
 	if typ != gowarc.Response && typ != gowarc.Revisit {
@@ -148,6 +183,10 @@ func (s *Store) warcPage(wr gowarc.WarcRecord, byID, byDigest map[string][32]byt
 	if !ok {
 		rep.Skipped++ // refers to a body this archive does not hold
 		return nil, nil
+	}
+	if body, ok := pending[sum]; ok {
+		p.Body = body
+		return p, nil
 	}
 	var body []byte
 	found := false
