@@ -249,14 +249,18 @@ func (rv *recordView) appendJSON(buf *bytes.Buffer) error {
 		buf.Write(out)
 		return nil
 	}
-	tail, err := json.Marshal(exportTail{URLs: rv.rec.Aliases, Version: rv.version,
-		FirstSeen: rv.rec.FirstSeen, LastSeen: rv.lastSeen, Snapshots: rv.snapshots})
-	if err != nil {
+	// Written like Article.MarshalJSON: no HTML escaping, so a URL's &
+	// reads as & in both halves of the line.
+	var tail bytes.Buffer
+	enc := json.NewEncoder(&tail)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(exportTail{URLs: rv.rec.Aliases, Version: rv.version,
+		FirstSeen: rv.rec.FirstSeen, LastSeen: rv.lastSeen, Snapshots: rv.snapshots}); err != nil {
 		return err
 	}
 	buf.Write(js[:len(js)-1])
 	buf.WriteByte(',')
-	buf.Write(tail[1:])
+	buf.Write(bytes.TrimSuffix(tail.Bytes()[1:], []byte("\n")))
 	return nil
 }
 
