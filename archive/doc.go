@@ -39,7 +39,8 @@
 //     commit), Validators (conditional GET), Frontier (resumable crawl
 //     state in colly's storage shapes).
 //   - Read: Record / RecordVersion (by id or any URL), Versions, Diff
-//     (word level, Diff.String for a terminal), Stats, Usage, Check.
+//     (word level, Diff.String for a terminal), Stats (kept totals, no
+//     scan), Usage (page fill, scans), Check (every invariant, scans).
 //   - Out: Export (JSONL, filters Since, Site, AsOf), ExportWARC (WARC/1.1
 //     request/response/revisit records).
 //   - In: ImportJSONL (into an empty archive), ImportWARC (any WARC, through

@@ -326,3 +326,49 @@ func TestPutRejects(t *testing.T) {
 		t.Error("put with a cancelled context")
 	}
 }
+
+// PutBatch files pages as Put one by one does, dictionaries included.
+func TestPutBatchMatchesPut(t *testing.T) {
+	ctx := context.Background()
+	var pages []*newsarchive.Page
+	for i := range 30 {
+		u := fmt.Sprintf("https://%s.example/story/%d", []string{"a", "b"}[i%2], i%10)
+		paras := []string{fmt.Sprint("Paragraph ", i%10, " ", strings.Repeat("text ", 600))}
+		if i >= 20 && i%3 == 0 {
+			paras[0] += " corrected"
+		}
+		pages = append(pages, page(u, day.Add(time.Duration(i)*time.Hour), fmt.Sprint("day ", i/10), "", fmt.Sprint("Story ", i%10), paras...))
+	}
+	pages = append(pages, &newsarchive.Page{URL: "https://a.example/story/0", FetchedAt: day.Add(99 * time.Hour), Status: 304})
+	pages = append(pages, pages[3]) // identical bytes, same batch
+
+	one, _ := MustOpen(t, &fakeExtractor{})
+	var want []archive.Outcome
+	for _, p := range pages {
+		want = append(want, MustPut(t, one, p).Outcome)
+	}
+	batch, _ := MustOpen(t, &fakeExtractor{})
+	res, err := batch.PutBatch(ctx, pages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		if r.Outcome != want[i] {
+			t.Errorf("page %d: batch %v, one by one %v", i, r.Outcome, want[i])
+		}
+	}
+	a := exportAll(t, one, archive.ExportOptions{})
+	b := exportAll(t, batch, archive.ExportOptions{})
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Error("exports differ")
+	}
+	sa, _ := one.Stats(ctx)
+	sb, _ := batch.Stats(ctx)
+	sa.FileBytes, sb.FileBytes = 0, 0
+	if sa != sb {
+		t.Errorf("stats one by one %+v, batch %+v", sa, sb)
+	}
+	if err := batch.Check(ctx); err != nil {
+		t.Error(err)
+	}
+}
