@@ -71,7 +71,7 @@ func New(opts Options) (*Crawler, error) {
 	} else {
 		rt = newTransport(cfg.AllowPrivate, cfg.Parallelism, cfg.Timeout)
 	}
-	rt = &capTransport{next: rt, max: cfg.MaxBodyBytes, literals: !cfg.AllowPrivate}
+	rt = &capTransport{next: rt, max: cfg.MaxBodyBytes, feedMax: maxFeedBytes, literals: !cfg.AllowPrivate}
 	c.client = &http.Client{
 		Transport: rt,
 		Timeout:   cfg.Timeout,

@@ -208,6 +208,9 @@ func (r *run) fetch(it *item) (*fetchState, time.Duration, error) {
 	} else {
 		hdr.Set("Accept", "application/xml,text/xml;q=0.9,*/*;q=0.8")
 	}
+	if it.Kind != kindPage {
+		hdr.Set(feedHeader, "1")
+	}
 	if it.Kind != kindSitemap && r.cfg.Validators != nil {
 		etag, lastMod := r.cfg.Validators(it.URL)
 		if etag != "" {

@@ -36,6 +36,41 @@ func hostile(t *testing.T, bad http.HandlerFunc) *site {
 	return s
 }
 
+func TestBigSitemapAllowed(t *testing.T) {
+	var entries strings.Builder
+	entries.WriteString(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+	for i := range 30000 {
+		fmt.Fprintf(&entries, "<url><loc>/a/%d</loc><lastmod>2025-01-18</lastmod></url>\n", i)
+	}
+	entries.WriteString("</urlset>")
+	var headers []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/sitemap.xml" {
+			for k := range r.Header {
+				headers = append(headers, k)
+			}
+			w.Header().Set("Content-Type", "application/xml")
+			fmt.Fprint(w, entries.String())
+			return
+		}
+		fmt.Fprint(w, article(1))
+	}))
+	t.Cleanup(srv.Close)
+	o := testOptions(&memSink{}, srv.URL+"/sitemap.xml")
+	o.IgnoreRobots = true
+	o.MaxBodyBytes = 64 << 10 // far below the sitemap's size
+	o.MaxPages = 3
+	st := mustRun(t, o)
+	if st.Feeds != 1 || st.Pages != 3 || st.Errors != 0 {
+		t.Errorf("Stats %+v, want the sitemap read and 3 pages", st)
+	}
+	for _, h := range headers {
+		if h == feedHeader {
+			t.Errorf("the internal %s header was sent", feedHeader)
+		}
+	}
+}
+
 func TestHostileServers(t *testing.T) {
 	// A gzip body of 64 MiB of zeros, a few KiB on the wire: one gzip
 	// member of 1 MiB, repeated (readers treat members as one stream).

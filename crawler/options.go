@@ -70,7 +70,9 @@ type Options struct {
 	// UserAgent is sent with every request. "": DefaultUserAgent.
 	UserAgent string
 	// MaxBodyBytes caps a response body after decompression; a longer body
-	// fails the fetch with ErrBodyTooLarge. 0: no limit.
+	// fails the fetch with ErrBodyTooLarge. Seeds and the sitemaps of a
+	// sitemap index may be sitemaps, which may hold 50 MB: they get at
+	// least that. 0: no limit.
 	MaxBodyBytes int64
 	// Timeout caps one request, body included. 0: no timeout.
 	Timeout time.Duration

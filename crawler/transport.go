@@ -109,12 +109,30 @@ func newTransport(allowPrivate bool, parallelism int, timeout time.Duration) *ht
 type capTransport struct {
 	next     http.RoundTripper
 	max      int64 // 0: no cap
+	feedMax  int64 // the cap of requests marked with feedHeader
 	literals bool  // refuse private IP literals before sending
 }
+
+// feedHeader marks a request that may be a sitemap or feed (a seed, or
+// what a sitemap index lists): those get the larger of MaxBodyBytes and
+// maxFeedBytes, as sitemaps may hold 50,000 URLs. The header is removed
+// before the request leaves.
+const feedHeader = "X-Newsarchive-Feed"
+
+// maxFeedBytes is the sitemap protocol's limit on an uncompressed sitemap.
+const maxFeedBytes = 50 << 20
 
 func (t *capTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.literals && literalBlocked(req.URL.Host) {
 		return nil, fmt.Errorf("%s: %w", req.URL.Host, ErrPrivateAddress)
+	}
+	limit := t.max
+	if _, ok := req.Header[feedHeader]; ok {
+		req = req.Clone(req.Context()) // a RoundTripper must not change its request
+		req.Header.Del(feedHeader)
+		if limit > 0 {
+			limit = max(limit, t.feedMax)
+		}
 	}
 	resp, err := t.next.RoundTrip(req)
 	if err != nil || resp.Body == nil {
@@ -142,8 +160,8 @@ func (t *capTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			resp.Body = br
 		}
 	}
-	if t.max > 0 {
-		resp.Body = &cappedBody{rc: resp.Body, left: t.max}
+	if limit > 0 {
+		resp.Body = &cappedBody{rc: resp.Body, left: limit}
 	}
 	return resp, nil
 }
