@@ -105,6 +105,11 @@ func (s *Store) Put(ctx context.Context, p *newsarchive.Page) (PutResult, error)
 	if s.opts.ReadOnly {
 		return PutResult{}, fmt.Errorf("archive: put %s: %w", p.URL, ErrReadOnly)
 	}
+	s.puts.RLock()
+	defer s.puts.RUnlock()
+	if s.closed.Load() {
+		return PutResult{}, fmt.Errorf("archive: put %s: %w", p.URL, ErrClosed)
+	}
 	in := s.newIngest(p)
 	if err := s.planDict(in, nil); err != nil {
 		return PutResult{}, fmt.Errorf("archive: put %s: %w", p.URL, err)
@@ -156,6 +161,11 @@ func (s *Store) finish(in *ingest) {
 func (s *Store) PutBatch(ctx context.Context, pages []*newsarchive.Page) ([]PutResult, error) {
 	if s.opts.ReadOnly {
 		return nil, fmt.Errorf("archive: put: %w", ErrReadOnly)
+	}
+	s.puts.RLock()
+	defer s.puts.RUnlock()
+	if s.closed.Load() {
+		return nil, fmt.Errorf("archive: put: %w", ErrClosed)
 	}
 	ins := make([]*ingest, 0, len(pages))
 	pending := map[string]*pendingDict{}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -371,4 +372,27 @@ func TestPutBatchMatchesPut(t *testing.T) {
 	if err := batch.Check(ctx); err != nil {
 		t.Error(err)
 	}
+}
+
+// Close waits for running Puts; later ones fail with ErrClosed.
+func TestCloseDuringPut(t *testing.T) {
+	s, _ := MustOpen(t, &fakeExtractor{})
+	var wg sync.WaitGroup
+	for w := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				_, err := s.Put(context.Background(), page(fmt.Sprintf("https://news.example/%d/%d", w, i), day, "d", "", "H", strings.Repeat("text ", 500)))
+				if err != nil && !errors.Is(err, archive.ErrClosed) {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	time.Sleep(time.Millisecond)
+	if err := s.Close(); err != nil {
+		t.Error(err)
+	}
+	wg.Wait()
 }

@@ -28,7 +28,8 @@ type Store struct {
 	dicts  *dictState
 	writes atomic.Int32 // Put calls inside a write transaction right now
 	closed atomic.Bool
-	mu     sync.Mutex // serialises Close
+	mu     sync.Mutex   // serialises Close
+	puts   sync.RWMutex // held (read) by Put and PutBatch, so Close waits for them
 }
 
 // Open opens the archive at path, creating it when it does not exist and
@@ -182,8 +183,13 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	// Puts compress outside transactions: let them finish first; bbolt's
+	// Close waits for the transactions (which may decompress).
+	s.puts.Lock()
+	defer s.puts.Unlock()
+	err := s.db.Close()
 	s.codec.close()
-	if err := s.db.Close(); err != nil {
+	if err != nil {
 		return fmt.Errorf("archive: close %s: %w", s.path, err)
 	}
 	return nil
