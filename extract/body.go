@@ -41,8 +41,8 @@ type analysis struct {
 	blocks []block
 }
 
-func newAnalysis(root *html.Node) *analysis {
-	a := &analysis{stats: make(map[*html.Node]*nstat, 2048)}
+func newAnalysis(root *html.Node, sizeHint int) *analysis {
+	a := &analysis{stats: make(map[*html.Node]*nstat, sizeHint)}
 	a.statPass(root, false)
 	// A class that sounds like furniture on a wrapper of most of the
 	// page ("ad-portal", "has-sidebar") does not make the page furniture.

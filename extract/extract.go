@@ -65,12 +65,12 @@ func (e *Extractor) Extract(p *newsarchive.Page) (*newsarchive.Article, error) {
 			return nil, fmt.Errorf("extract: parse %s: %w", p.URL, err)
 		}
 	}
-	return e.extract(p, root), nil
+	return e.extract(p, root, strings.Count(text, "<")), nil
 }
 
-func (e *Extractor) extract(p *newsarchive.Page, root *html.Node) *newsarchive.Article {
+func (e *Extractor) extract(p *newsarchive.Page, root *html.Node, elements int) *newsarchive.Article {
 	m := collectMeta(root)
-	a := newAnalysis(root)
+	a := newAnalysis(root, elements)
 	for i := range a.blocks {
 		a.blocks[i].key = normKey(a.blocks[i].text)
 	}

@@ -40,12 +40,12 @@ func labelKind(key string) byte {
 		return 0
 	}
 	for _, l := range relatedLabels {
-		if key == normKey(l) {
+		if len(l) >= len(key) && key == normKey(l) {
 			return 'r'
 		}
 	}
 	for _, l := range teaserLabels {
-		if key == normKey(l) {
+		if len(l) >= len(key) && key == normKey(l) {
 			return 't'
 		}
 	}
