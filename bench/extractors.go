@@ -76,16 +76,23 @@ func Extractors() []Extractor {
 			}
 			return Result{Body: b.String(), Date: d}, nil
 		}},
-		{Name: "htmldate", Run: func(p *Page) (Result, error) {
-			r, err := htmldate.FromReader(bytes.NewReader(utf8HTML(p.HTML)), htmldate.Options{URL: p.URL})
-			if err != nil {
-				return Result{}, nil //nolint:nilerr // no date found is not a failure
-			}
-			if r.DateTime.IsZero() {
-				return Result{}, nil
-			}
-			return Result{Date: r.DateTime.Format("2006-01-02")}, nil
-		}},
+		{Name: "htmldate", Run: htmldateRun(false)},
+		{Name: "htmldate-original", Run: htmldateRun(true)},
+	}
+}
+
+// htmldateRun runs go-htmldate; original asks for the original
+// publication date rather than the most recent one.
+func htmldateRun(original bool) func(p *Page) (Result, error) {
+	return func(p *Page) (Result, error) {
+		r, err := htmldate.FromReader(bytes.NewReader(utf8HTML(p.HTML)), htmldate.Options{URL: p.URL, UseOriginalDate: original})
+		if err != nil {
+			return Result{}, nil //nolint:nilerr // no date found is not a failure
+		}
+		if r.DateTime.IsZero() {
+			return Result{}, nil
+		}
+		return Result{Date: r.DateTime.Format("2006-01-02")}, nil
 	}
 }
 
