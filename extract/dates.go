@@ -215,7 +215,7 @@ func (x *Extractor) findDates(p *newsarchive.Page, m *meta, a *analysis, scope *
 
 // dateCandidates gathers the publication date candidates in cascade order.
 func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, scope *html.Node, dayFirst bool) *dateFinder {
-	f := &dateFinder{dp: x.dates, dayFirst: dayFirst, }
+	f := &dateFinder{dp: x.dates, dayFirst: dayFirst}
 	if !p.FetchedAt.IsZero() {
 		f.fetched, f.haveFetch = p.FetchedAt, true
 		f.fetchDay = p.FetchedAt.UTC().Format("2006-01-02")
