@@ -396,3 +396,42 @@ func TestCloseDuringPut(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Export runs while a writer writes: each export is a consistent stream
+// of whole records, and later exports see at least as many.
+func TestExportWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	s, _ := MustOpen(t, &fakeExtractor{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 300 {
+			p := page(fmt.Sprintf("https://news.example/%d", i), day.Add(time.Duration(i)*time.Second), "d", "", fmt.Sprint("H", i), strings.Repeat("text ", 200))
+			if _, err := s.Put(ctx, p); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	last := 0
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		recs := exportAll(t, s, archive.ExportOptions{})
+		if len(recs) < last {
+			t.Fatalf("export saw %d records after %d", len(recs), last)
+		}
+		last = len(recs)
+		for _, a := range recs {
+			if a.Headline == "" || a.Version != 1 || len(a.Snapshots) != 1 {
+				t.Fatalf("partial record %+v", a)
+			}
+		}
+	}
+	if recs := exportAll(t, s, archive.ExportOptions{}); len(recs) != 300 {
+		t.Errorf("final export %d records", len(recs))
+	}
+}
