@@ -405,7 +405,7 @@ func TestExportWhileWriting(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for i := range 300 {
+		for i := range 120 {
 			p := page(fmt.Sprintf("https://news.example/%d", i), day.Add(time.Duration(i)*time.Second), "d", "", fmt.Sprint("H", i), strings.Repeat("text ", 200))
 			if _, err := s.Put(ctx, p); err != nil {
 				t.Error(err)
@@ -431,7 +431,7 @@ func TestExportWhileWriting(t *testing.T) {
 			}
 		}
 	}
-	if recs := exportAll(t, s, archive.ExportOptions{}); len(recs) != 300 {
+	if recs := exportAll(t, s, archive.ExportOptions{}); len(recs) != 120 {
 		t.Errorf("final export %d records", len(recs))
 	}
 }
