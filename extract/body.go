@@ -252,6 +252,12 @@ func (e *emitter) walk(n *html.Node, depth int, owner *html.Node, junk bool) {
 	}
 	block := isBlockAtom(n.DataAtom)
 	caption := isCaptionNode(n)
+	if caption && n.DataAtom != atom.Figcaption {
+		// A "caption" class on a wrapper of paragraphs is not a caption.
+		if s := e.a.stats[n]; s != nil && (s.text > 600 || s.p > 1) {
+			caption = false
+		}
+	}
 	if block || caption {
 		if e.buf.b.Len() > 0 {
 			e.flush()
