@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -167,6 +168,46 @@ func BenchmarkSizeSameSiteOnce(b *testing.B) {
 // Unrelated pages from many sites.
 func BenchmarkSizeUnrelated(b *testing.B) {
 	pages := benchPages(b, 300)
+	for _, dict := range []bool{false, true} {
+		b.Run(fmt.Sprint("dict=", dict), func(b *testing.B) { measureSize(b, pages, sizeOptions(dict)) })
+	}
+}
+
+// demoSitePages are the bundled demo site's HTML pages (as served by
+// fixtures.Handler) followed by the four captures of one article.
+func demoSitePages(b *testing.B) []*newsarchive.Page {
+	h := fixtures.Handler()
+	var pages []*newsarchive.Page
+	err := fs.WalkDir(fixtures.Site, "site", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") {
+			return err
+		}
+		u := "/" + strings.TrimPrefix(path, "site/")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "http://www.harborledger.example"+u, nil))
+		if rec.Code != 200 {
+			return nil
+		}
+		pages = append(pages, &newsarchive.Page{
+			URL: "https://www.harborledger.example" + u, FetchedAt: day.Add(time.Duration(len(pages)) * time.Second),
+			Status: 200, Header: rec.Header(), Body: rec.Body.Bytes(),
+		})
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range fixtures.Captures() {
+		pages = append(pages, &newsarchive.Page{URL: c.URL, FetchedAt: c.FetchedAt, Status: 200,
+			Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}}, Body: c.Body})
+	}
+	return pages
+}
+
+// The hand-written demo site: 30-odd pages of one site and four captures
+// of one article on other days.
+func BenchmarkSizeDemoSite(b *testing.B) {
+	pages := demoSitePages(b)
 	for _, dict := range []bool{false, true} {
 		b.Run(fmt.Sprint("dict=", dict), func(b *testing.B) { measureSize(b, pages, sizeOptions(dict)) })
 	}

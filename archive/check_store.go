@@ -40,6 +40,9 @@ func (s *Store) Check(ctx context.Context) error {
 			}
 			got.Bodies++
 			bodyBytes += uint64(b.RawLen)
+			if b.Codec == codecZstdDict && tx.Bucket(bucketDicts).Get(dictKey(b.DictID)) == nil {
+				report("body %d: dictionary %d missing", keyU64(k), b.DictID)
+			}
 			storedBytes += uint64(len(v))
 			return nil
 		}); err != nil {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"net/http"
+	"strings"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -11,7 +13,7 @@ import (
 
 // Per-host compression dictionaries. Pages of one site share most of their
 // markup (head, navigation, sidebars, footer), which a body compressed on its
-// own pays for again and again. The first body of a host of at least
+// own pays for again and again. The first HTML body of a host of at least
 // minDictBody bytes becomes the host's raw zstd dictionary (its first and
 // last bytes when it is long); later bodies of the host are compressed
 // against it. A dictionary costs no extra storage: bucketDicts keeps only
@@ -40,6 +42,13 @@ type hostDictEntry struct {
 
 func newDictState(enabled bool) *dictState {
 	return &dictState{enabled: enabled, hosts: map[string]hostDictEntry{}}
+}
+
+// dictWorthy reports whether a body may become its host's dictionary: an
+// HTML page of some size (a feed, a sitemap or an image would make a poor
+// dictionary for the host's pages).
+func dictWorthy(raw []byte) bool {
+	return len(raw) >= minDictBody && strings.HasPrefix(http.DetectContentType(raw), "text/html")
 }
 
 // dictContent makes a dictionary out of a raw body.

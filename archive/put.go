@@ -281,7 +281,7 @@ func (s *Store) planDict(in *ingest, pending map[string]*pendingDict) error {
 		in.planDict, in.dictSrc = pd.id, pd.src
 		return nil
 	}
-	if s.dicts.enabled && in.host != "" && len(in.page.Body) >= minDictBody {
+	if s.dicts.enabled && in.host != "" && dictWorthy(in.page.Body) {
 		// The rest of the batch compresses against this body.
 		pd := &pendingDict{id: dictIDFor(in.hash), src: in.hash}
 		s.codec.addDict(pd.id, dictContent(in.page.Body))
@@ -468,7 +468,7 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 				if !ok {
 					return fmt.Errorf("%w: dictionary id %d taken by another body", ErrCorrupt, in.stored.DictID)
 				}
-			case s.dicts.enabled && len(p.Body) >= minDictBody && in.host != "" &&
+			case s.dicts.enabled && dictWorthy(p.Body) && in.host != "" &&
 				tx.Bucket(bucketHostDicts).Get([]byte(in.host)) == nil:
 				id := dictIDFor(in.hash)
 				ok, err := ensureDict(tx, in.host, id, in.hash)
