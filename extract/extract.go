@@ -164,6 +164,11 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 		if !b.inContent || b.junk || b.kind == 'c' || b.key == "" {
 			continue
 		}
+		if len(b.key) <= 40 && isEndLabel(b.key) {
+			// "About the author", "Comments", "Leave a reply": the
+			// article ended above.
+			break
+		}
 		if capKeys[b.key] || (b.key == hk && b.kind != 'p') || b.key == hk {
 			continue
 		}
@@ -200,6 +205,26 @@ func (e *Extractor) isDateLine(s string) bool {
 		return false
 	}
 	return len(strings.Fields(s)) <= 8
+}
+
+// endLabels are headings that follow the end of an article's text.
+var endLabels = [...]string{
+	"about the author", "about the authors", "about the reviewer", "about the writer", "author bio",
+	"comments", "leave a reply", "leave a comment", "reader interactions", "join the conversation",
+	"post a comment", "add a comment", "disclaimer",
+	"über den autor", "kommentare", "à propos de l auteur", "commentaires", "sobre el autor", "comentarios",
+}
+
+// isEndLabel reports a heading after which no article text follows; a
+// count may lead ("109 Comments").
+func isEndLabel(key string) bool {
+	k := strings.TrimLeft(key, "0123456789 ")
+	for _, l := range endLabels {
+		if k == l {
+			return true
+		}
+	}
+	return false
 }
 
 func isBoilerLine(key string) bool {
