@@ -1,0 +1,278 @@
+package crawler
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// outcome is what work reports about one item.
+type outcome struct {
+	emitted bool  // a page reached the Sink
+	fatal   error // the Run must stop
+}
+
+// sched is the shared state of a Run's workers.
+type sched struct {
+	mu          sync.Mutex
+	cond        *sync.Cond
+	seeds       []*item // dispatched before the queue
+	busy        int     // workers holding or looking for an item
+	emitted     int
+	activePages int // page items in flight (MaxPages reservations)
+	fatal       error
+	finished    bool       // the queue is empty and nobody is busy
+	popMu       sync.Mutex // makes peek+lease+take one step when the Frontier peeks
+}
+
+// loop runs the workers until the seeds and the queue are done, MaxPages
+// pages were emitted, something failed, or ctx ended.
+//
+// Every item in flight keeps a copy in the queue (its lease) until it is
+// marked done: an item taken from the queue is added back before it is
+// worked on, and a copy of an item that is done is dropped when taken. So
+// a process killed at any moment leaves every unfinished item queued; a
+// 429, or a Run stopped before a fetch started, needs no bookkeeping.
+//
+// Workers take items themselves, so that a persistent Frontier sees
+// concurrent writes, which a store like bbolt commits together (one sync
+// for many) — a single dispatcher made every queue write wait for the
+// previous one's sync.
+func (r *run) loop() error {
+	s := &r.sched
+	s.cond = sync.NewCond(&s.mu)
+	for _, u := range r.cfg.seeds {
+		s.seeds = append(s.seeds, &item{URL: u, Kind: kindSeed})
+	}
+	stop := context.AfterFunc(r.ctx, func() {
+		s.mu.Lock()
+		s.cond.Broadcast()
+		s.mu.Unlock()
+	})
+	defer stop()
+	workers := min(max(r.cfg.Parallelism*len(r.cfg.hosts), 1), 64)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.worker()
+		}()
+	}
+	wg.Wait()
+	if s.fatal != nil {
+		return s.fatal
+	}
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	if !s.finished {
+		r.cfg.log.Info("page limit reached", "pages", s.emitted)
+	}
+	// The generation is finished: the next Run starts a new one.
+	if err := r.frontier.Visited(genID(r.gen)); err != nil {
+		return fmt.Errorf("%w: %v", ErrFrontier, err)
+	}
+	return nil
+}
+
+// stopping reports whether workers must stop taking items. s.mu is held.
+func (r *run) stopping() bool {
+	s := &r.sched
+	return s.fatal != nil || s.finished || r.ctx.Err() != nil ||
+		r.cfg.MaxPages > 0 && s.emitted >= r.cfg.MaxPages
+}
+
+func (r *run) setFatal(err error) {
+	s := &r.sched
+	s.mu.Lock()
+	if s.fatal == nil {
+		s.fatal = err
+	}
+	s.cond.Broadcast()
+	s.mu.Unlock()
+}
+
+// worker takes items and works on them until the Run stops.
+func (r *run) worker() {
+	s := &r.sched
+	for {
+		s.mu.Lock()
+		if r.stopping() {
+			s.mu.Unlock()
+			return
+		}
+		s.busy++
+		var it *item
+		if len(s.seeds) > 0 {
+			it, s.seeds = s.seeds[0], s.seeds[1:]
+		}
+		s.mu.Unlock()
+
+		it, err := r.take(it)
+		if err != nil {
+			r.setFatal(err)
+			r.idle()
+			return
+		}
+		if it == nil { // the queue is empty
+			s.mu.Lock()
+			s.busy--
+			if s.busy == 0 {
+				// Nobody holds an item that could queue more: done.
+				s.finished = true
+				s.cond.Broadcast()
+			} else if !r.stopping() {
+				s.cond.Wait() // for a worker to finish (it may queue links)
+			}
+			s.mu.Unlock()
+			continue
+		}
+		if !r.claim(it) {
+			// In flight in another worker; its lease stays queued. Wait for
+			// a worker to finish rather than spin over the queue.
+			s.mu.Lock()
+			s.busy--
+			if !r.stopping() && s.busy > 0 {
+				s.cond.Wait()
+			}
+			s.mu.Unlock()
+			continue
+		}
+		// It may have finished between take's look and the claim (work
+		// marks done before it releases).
+		if done, err := r.isDone(it.URL); err != nil || done {
+			r.release(it)
+			if err != nil {
+				r.setFatal(err)
+			}
+			r.idle()
+			continue
+		}
+		page := it.Kind != kindSitemap
+		if !r.reserve(page) {
+			r.release(it) // not started: its lease is queued for the next Run
+			r.idle()
+			continue
+		}
+		o := r.work(it)
+		r.release(it)
+		if o.fatal != nil {
+			r.setFatal(o.fatal)
+		}
+		s.mu.Lock()
+		if page {
+			s.activePages--
+		}
+		if o.emitted {
+			s.emitted++
+		}
+		s.mu.Unlock()
+		r.idle()
+	}
+}
+
+// reserve takes a MaxPages reservation for a page item, waiting while the
+// pages in flight could reach the limit; false when the Run is stopping.
+func (r *run) reserve(page bool) bool {
+	s := &r.sched
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !page || r.cfg.MaxPages == 0 {
+		return !r.stopping()
+	}
+	for !r.stopping() && s.activePages > 0 && s.emitted+s.activePages >= r.cfg.MaxPages {
+		s.cond.Wait()
+	}
+	if r.stopping() || s.emitted+s.activePages >= r.cfg.MaxPages {
+		return false
+	}
+	s.activePages++
+	return true
+}
+
+// idle ends a worker's turn, waking the workers that wait for one to
+// finish.
+func (r *run) idle() {
+	s := &r.sched
+	s.mu.Lock()
+	s.busy--
+	s.cond.Broadcast()
+	s.mu.Unlock()
+}
+
+// take returns seed, leased, when it is not nil and not done; otherwise
+// the next queued item that is not done, with its lease already queued
+// again, or nil when the queue is empty. Copies of done items are dropped
+// on the way.
+func (r *run) take(seed *item) (*item, error) {
+	if seed != nil {
+		done, err := r.isDone(seed.URL)
+		if err != nil {
+			return nil, err
+		}
+		if !done {
+			return seed, r.requeue(seed) // its lease
+		}
+	}
+	ferr := func(err error) error { return fmt.Errorf("%w: %v", ErrFrontier, err) }
+	pk, peeks := r.frontier.(Peeker)
+	if peeks {
+		// Peek, lease, take must not interleave with another worker's.
+		r.sched.popMu.Lock()
+		defer r.sched.popMu.Unlock()
+	}
+	for {
+		if n, err := r.frontier.QueueSize(); err != nil {
+			return nil, ferr(err)
+		} else if n == 0 {
+			return nil, nil
+		}
+		var raw []byte
+		var err error
+		if peeks {
+			raw, err = pk.PeekRequest()
+		} else {
+			raw, err = r.frontier.GetRequest()
+		}
+		if err != nil {
+			// Another worker may have emptied the queue since QueueSize
+			// (some Frontiers, like colly's contract, call that an error).
+			if n, serr := r.frontier.QueueSize(); serr == nil && n == 0 {
+				return nil, nil
+			}
+			return nil, ferr(err)
+		}
+		if raw == nil {
+			return nil, nil
+		}
+		it, perr := unmarshalItem(raw)
+		done := false
+		if perr == nil {
+			if done, err = r.isDone(it.URL); err != nil {
+				return nil, err
+			}
+		} else {
+			r.cfg.log.Warn("dropping queue entry", "err", perr)
+		}
+		if perr != nil || done {
+			if peeks {
+				if _, err := r.frontier.GetRequest(); err != nil {
+					return nil, ferr(err)
+				}
+			}
+			continue
+		}
+		// Lease first, then take: a crash in between leaves two copies,
+		// never none. Without PeekRequest the order cannot be this one.
+		if err := r.frontier.AddRequest(raw); err != nil {
+			return nil, ferr(err)
+		}
+		if peeks {
+			if _, err := r.frontier.GetRequest(); err != nil {
+				return nil, ferr(err)
+			}
+		}
+		return it, nil
+	}
+}
