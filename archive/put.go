@@ -315,8 +315,14 @@ func (s *Store) prepare(in *ingest) error {
 			return err
 		}
 		// An identical body is not extracted again, unless the earlier
-		// one never was (a non-2xx status, say) and this one would be.
-		in.known = prev.Extracted || !extractable(p.Status) || s.opts.Extract == nil
+		// one never was (a non-2xx status, say) and this one would be, or
+		// its record has other content now (a replay re-extracted it, or
+		// the article came back to these bytes after an edit).
+		current, err := revisitCurrent(tx, prev)
+		if err != nil {
+			return err
+		}
+		in.known = current && (prev.Extracted || !extractable(p.Status) || s.opts.Extract == nil)
 		return nil
 	})
 	if err != nil || in.known {
@@ -425,7 +431,11 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 				snap.RawLen = prev.RawLen
 			}
 			c.Revisits++
-			if !in.ran || prev.Extracted || !extractable(p.Status) || s.opts.Extract == nil {
+			current, err := revisitCurrent(tx, prev)
+			if err != nil {
+				return err
+			}
+			if !in.ran || (current && (prev.Extracted || !extractable(p.Status) || s.opts.Extract == nil)) {
 				// The earlier body was extracted (this one may have been
 				// too, when both were prepared before either was stored:
 				// same bytes, same result): the snapshot shares the
@@ -524,6 +534,20 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 	}
 }
 
+// revisitCurrent reports whether what an earlier snapshot says about its
+// record still holds: it made no record, or the record's content is still
+// the content that snapshot showed.
+func revisitCurrent(tx *bolt.Tx, prev *snapshot) (bool, error) {
+	if prev.Record == 0 {
+		return true, nil
+	}
+	rec, err := getRecord(tx, prev.Record)
+	if err != nil {
+		return false, err
+	}
+	return rec.ContentHash == prev.ContentHash, nil
+}
+
 // getSnapshot reads one snapshot.
 func getSnapshot(tx *bolt.Tx, id uint64) (*snapshot, error) {
 	v := tx.Bucket(bucketSnapshots).Get(u64key(id))
@@ -550,7 +574,9 @@ func (in *ingest) revisitRecord(tx *bolt.Tx, c *counters, seq uint64, snap, prev
 	if err != nil {
 		return err
 	}
-	snap.Record, snap.Version = prev.Record, prev.Version
+	// The snapshot shows the record's latest version when that has the
+	// revisited content (the usual case).
+	snap.Record, snap.Version = prev.Record, rec.Versions
 	if prev.ContentHash != "" && prev.ContentHash != rec.ContentHash {
 		v := tx.Bucket(bucketVersions).Get(versionKey(prev.Record, prev.Version))
 		if v == nil {

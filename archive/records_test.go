@@ -84,3 +84,69 @@ func TestDiffArticles(t *testing.T) {
 		})
 	}
 }
+
+// An article that goes back to its first bytes after an edit gets a new
+// version again (extracted afresh), not a revisit of the first fetch.
+func TestRevertIsAVersion(t *testing.T) {
+	f := &fakeExtractor{}
+	s, _ := MustOpen(t, f)
+	const u = "https://news.example/revert"
+	first := page(u, day, "d", "", "Title", "Original text.")
+	MustPut(t, s, first)
+	MustPut(t, s, page(u, day.Add(time.Hour), "d", "", "Title", "Edited text."))
+	again := *first
+	again.FetchedAt = day.Add(2 * time.Hour)
+	r := MustPut(t, s, &again)
+	if r.Outcome != archive.NewVersion || r.Version != 3 {
+		t.Errorf("revert: %v version %d, want a third version", r.Outcome, r.Version)
+	}
+	a, _ := s.Record(context.Background(), u)
+	if a.Paragraphs[0] != "Original text." {
+		t.Errorf("latest %q", a.Paragraphs)
+	}
+	// Byte-identical to the latest now: a plain revisit.
+	again2 := again
+	again2.FetchedAt = day.Add(3 * time.Hour)
+	if r := MustPut(t, s, &again2); r.Outcome != archive.Revisit || r.Version != 3 {
+		t.Errorf("revisit after revert: %v version %d", r.Outcome, r.Version)
+	}
+}
+
+// After a replay, an old body fetched again is read with the archive's
+// extractor, not filed under what the old extractor said.
+func TestRevisitAfterReplay(t *testing.T) {
+	ctx := context.Background()
+	f := &fakeExtractor{}
+	s, path := MustOpen(t, f)
+	const u = "https://news.example/replayed"
+	p := page(u, day, "d", "", "Title", "Text.")
+	MustPut(t, s, p)
+	v2 := func(p *newsarchive.Page) (*newsarchive.Article, error) {
+		a, err := f.Extract(p)
+		if a != nil {
+			a.Headline += " (v2)"
+			a.ContentHash += "-v2"
+		}
+		return a, err
+	}
+	if rep, err := s.Replay(ctx, archive.ReplayOptions{}, v2); err != nil || rep.NewVersions != 1 {
+		t.Fatalf("replay %+v %v", rep, err)
+	}
+	s.Close()
+	opts := archive.DefaultOptions()
+	opts.Extract = v2
+	s2, err := archive.Open(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	again := *p
+	again.FetchedAt = day.Add(time.Hour)
+	r, err := s2.Put(ctx, &again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Version != 2 || (r.Outcome != archive.Revisit && r.Outcome != archive.Unchanged) {
+		t.Errorf("old bytes after replay: %v version %d, want version 2 kept", r.Outcome, r.Version)
+	}
+}
