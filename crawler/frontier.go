@@ -47,10 +47,12 @@ type Frontier interface {
 }
 
 // Peeker is implemented by Frontiers that can show the oldest request
-// without removing it. The crawler is the queue's only consumer; with
-// PeekRequest it queues an item's lease copy before taking the item, so a
-// process killed at any moment leaves every unfinished request queued.
-// Without it, a kill between GetRequest and the AddRequest of the lease
+// without removing it. With PeekRequest the crawler queues an item's lease
+// copy before taking the item, so a process killed at any moment leaves
+// every unfinished request queued; the price is that workers take items
+// one at a time. Without it, workers take items concurrently (a store that
+// syncs each write, like bbolt, can then commit several writes with one
+// sync), and a kill between a GetRequest and the AddRequest of its lease
 // loses that one request for the rest of the generation (the next
 // generation finds it again from the seeds).
 type Peeker interface {
