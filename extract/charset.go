@@ -49,11 +49,11 @@ func isHTML(header http.Header, body []byte) bool {
 	}
 	// Undeclared, plain text or XML: look for markup.
 	head := body
-	if len(head) > 4096 {
-		head = head[:4096]
+	if len(head) > 64<<10 {
+		head = head[:64<<10]
 	}
 	head = bytes.ToLower(head)
-	for _, tag := range [][]byte{[]byte("<html"), []byte("<!doctype html"), []byte("<head"), []byte("<body"), []byte("<p"), []byte("<div"), []byte("<title"), []byte("<meta"), []byte("<table"), []byte("<span"), []byte("<a "), []byte("<br"), []byte("<h1"), []byte("<h2"), []byte("<ul"), []byte("<article"), []byte("<section"), []byte("<main")} {
+	for _, tag := range [][]byte{[]byte("<html"), []byte("<!doctype html"), []byte("<head"), []byte("<body"), []byte("<p"), []byte("<div"), []byte("<title"), []byte("<meta"), []byte("<table"), []byte("<span"), []byte("<a "), []byte("<br"), []byte("<h1"), []byte("<h2"), []byte("<ul"), []byte("<article"), []byte("<section"), []byte("<main"), []byte("<style"), []byte("<script"), []byte("<link"), []byte("<img")} {
 		if bytes.Contains(head, tag) {
 			return true
 		}
