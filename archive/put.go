@@ -567,34 +567,19 @@ func getRecord(tx *bolt.Tx, seq uint64) (*record, error) {
 }
 
 // revisitRecord adds a revisit snapshot to the record of the snapshot it
-// revisits. When the record moved on to other content since, the revisited
-// content comes back as a new version.
+// revisits. A revisit never makes a version: it shows the record's latest
+// version when that has the revisited content, else the version the
+// revisited snapshot showed (a 304 of a URL whose record moved on through
+// another URL or a replay; identical bodies in that case are extracted
+// afresh before they get here).
 func (in *ingest) revisitRecord(tx *bolt.Tx, c *counters, seq uint64, snap, prev *snapshot) error {
 	rec, err := getRecord(tx, prev.Record)
 	if err != nil {
 		return err
 	}
-	// The snapshot shows the record's latest version when that has the
-	// revisited content (the usual case).
 	snap.Record, snap.Version = prev.Record, rec.Versions
-	if prev.ContentHash != "" && prev.ContentHash != rec.ContentHash {
-		v := tx.Bucket(bucketVersions).Get(versionKey(prev.Record, prev.Version))
-		if v == nil {
-			return fmt.Errorf("%w: version %d of record %s missing", ErrCorrupt, prev.Version, rec.ID)
-		}
-		old, err := decodeVersion(v)
-		if err != nil {
-			return err
-		}
-		rec.Versions++
-		snap.Version = rec.Versions
-		rec.ContentHash = prev.ContentHash
-		nv := &version{ValidFrom: snap.FetchedAt, Snapshot: seq, Article: old.Article, Splice: old.Splice}
-		if err := tx.Bucket(bucketVersions).Put(versionKey(prev.Record, rec.Versions), encodeVersion(nv)); err != nil {
-			return err
-		}
-		c.Versions++
-		in.res.Outcome = NewVersion
+	if prev.ContentHash != rec.ContentHash {
+		snap.Version = prev.Version
 	}
 	in.res.RecordID, in.res.Version = rec.ID, snap.Version
 	return in.touchRecord(tx, c, prev.Record, rec, seq, snap, nil)

@@ -150,3 +150,35 @@ func TestRevisitAfterReplay(t *testing.T) {
 		t.Errorf("old bytes after replay: %v version %d, want version 2 kept", r.Outcome, r.Version)
 	}
 }
+
+// A 304 after a replay keeps the replayed version.
+func TestNotModifiedAfterReplay(t *testing.T) {
+	ctx := context.Background()
+	f := &fakeExtractor{}
+	s, _ := MustOpen(t, f)
+	const u = "https://news.example/nm"
+	MustPut(t, s, page(u, day, "d", "", "Title", "Text."))
+	MustPut(t, s, page(u+"?ref=x", day.Add(time.Hour), "d", u, "Title", "Text."))
+	v2 := func(p *newsarchive.Page) (*newsarchive.Article, error) {
+		a, err := f.Extract(p)
+		if a != nil {
+			a.Headline += " (v2)"
+			a.ContentHash += "-v2"
+		}
+		return a, err
+	}
+	if rep, err := s.Replay(ctx, archive.ReplayOptions{}, v2); err != nil || rep.NewVersions != 1 {
+		t.Fatalf("replay %+v %v", rep, err)
+	}
+	// The first URL's latest snapshot still says what the old extractor
+	// made of it; its 304 must not bring that back.
+	r := MustPut(t, s, &newsarchive.Page{URL: u, FetchedAt: day.Add(2 * time.Hour), Status: 304})
+	if r.Outcome != archive.Revisit {
+		t.Errorf("304: %v", r.Outcome)
+	}
+	vs, _ := s.Versions(ctx, u)
+	a, _ := s.Record(ctx, u)
+	if len(vs) != 2 || a.Version != 2 || len(a.Snapshots) != 3 {
+		t.Errorf("after 304: %d versions, latest %d, %d snapshots", len(vs), a.Version, len(a.Snapshots))
+	}
+}

@@ -30,15 +30,15 @@ type ReplayReport struct {
 	Snapshots   int `json:"snapshots"`   // snapshots re-extracted
 	Changed     int `json:"changed"`     // records whose extraction differs in some field
 	NewVersions int `json:"newVersions"` // records that got a new version (content hash changed)
-	Updated     int `json:"updated"`     // records whose latest version was rewritten in place (same content hash, other fields changed)
+	Updated     int `json:"updated"`     // records whose latest version was rewritten in place (content unchanged: metadata, or only how the hash is computed)
 	NewRecords  int `json:"newRecords"`  // snapshots without a record that now make one
 	// NotArticles counts records whose latest snapshot the extractor now
 	// says is not an article. They are left as they are and reported.
 	NotArticles int `json:"notArticles"`
 	Errors      int `json:"errors"`  // snapshots the extractor failed on (left as they are)
 	Skipped     int `json:"skipped"` // records a concurrent Put changed during the replay
-	// Fields counts, per record field (JSON name), how many records the
-	// new extraction changed.
+	// Fields counts, per record field (JSON name, "contentHash" included),
+	// how many records the new extraction changed.
 	Fields map[string]int `json:"fields"`
 }
 
@@ -55,13 +55,30 @@ type replayItem struct {
 	snap     *snapshot
 	body     []byte
 	art      *newsarchive.Article
+	// newVersion: the article's content (the hashed fields) changed, not
+	// only its metadata or the way its hash is computed.
+	newVersion bool
+}
+
+// contentChanged reports whether the changed fields include the ones the
+// content hash covers.
+func contentChanged(fields []string) bool {
+	for _, f := range fields {
+		switch f {
+		case "headline", "paragraphs", "captions":
+			return true
+		}
+	}
+	return false
 }
 
 // Replay runs stored snapshots through extract (the current extractor) and
 // updates the records: for each record, the latest snapshot of it is
-// re-extracted; a changed content hash adds a version (old versions stay),
-// an unchanged one with other fields changed rewrites the latest version in
-// place. Snapshots that made no record are re-extracted too, and make one
+// re-extracted; changed content (headline, paragraphs or captions, with a
+// new content hash) adds a version (old versions stay); other changes
+// (dates, authors, a new way of hashing the same content) rewrite the
+// latest version in place, so later fetches compare against the current
+// extractor's hash. Snapshots that made no record are re-extracted too, and make one
 // when they are now articles. Snapshots themselves are never changed,
 // except for the record they point at. Site knowledge is read, not counted.
 func (s *Store) Replay(ctx context.Context, opts ReplayOptions, extract func(*newsarchive.Page) (*newsarchive.Article, error)) (ReplayReport, error) {
@@ -247,9 +264,13 @@ func (s *Store) replayApply(ctx context.Context, items []*replayItem, rep *Repla
 		cmp := *art
 		cmp.Version = it.old.Version
 		fields := changedFields(it.old, &cmp)
+		if art.ContentHash != it.old.ContentHash {
+			fields = append(fields, "contentHash")
+		}
 		if len(fields) == 0 {
 			continue
 		}
+		it.newVersion = art.ContentHash != it.old.ContentHash && contentChanged(fields)
 		rep.Changed++
 		for _, f := range fields {
 			rep.Fields[f]++
@@ -261,7 +282,7 @@ func (s *Store) replayApply(ctx context.Context, items []*replayItem, rep *Repla
 			for _, it := range todo {
 				if it.seq == 0 {
 					rep.NewRecords++
-				} else if it.art.ContentHash != it.old.ContentHash {
+				} else if it.newVersion {
 					rep.NewVersions++
 				} else {
 					rep.Updated++
@@ -301,7 +322,7 @@ func (s *Store) replayApply(ctx context.Context, items []*replayItem, rep *Repla
 				return err
 			}
 			vb := tx.Bucket(bucketVersions)
-			if it.art.ContentHash != rec.ContentHash {
+			if it.newVersion {
 				rec.Versions++
 				rec.ContentHash = it.art.ContentHash
 				v := &version{ValidFrom: it.snap.FetchedAt, Snapshot: it.snapID, Article: js, Splice: true}
@@ -320,6 +341,7 @@ func (s *Store) replayApply(ctx context.Context, items []*replayItem, rep *Repla
 					return err
 				}
 				v.Article, v.Splice = js, true
+				rec.ContentHash = it.art.ContentHash
 				if err := vb.Put(versionKey(it.seq, rec.Versions), encodeVersion(v)); err != nil {
 					return err
 				}
