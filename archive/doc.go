@@ -71,6 +71,11 @@
 //   - A record's identity is decided at its first fetch; a later fetch whose
 //     canonical URL differs but whose fetch URL is an alias on the same site
 //     joins the existing record.
+//   - Versions compare content hashes made by the extractor of the day. A new
+//     extractor that extracts an article differently makes its next fetch a
+//     new version; run Replay after upgrading the extractor to re-extract
+//     the stored snapshots first (changed hashes of unchanged content are
+//     then updated in place).
 //   - With NoSync set, a power failure may lose the last commits (never
 //     consistency); a killed process loses nothing.
 //   - Corruption is reported (ErrCorrupt), never repaired: restore the file
