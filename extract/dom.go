@@ -85,7 +85,7 @@ func isHeading(a atom.Atom) bool {
 // skipAtom reports elements whose content is never visible text.
 func skipAtom(a atom.Atom) bool {
 	switch a {
-	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math, atom.Head,
+	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Head,
 		atom.Iframe, atom.Object, atom.Embed, atom.Canvas, atom.Select, atom.Option, atom.Textarea,
 		atom.Button, atom.Input, atom.Video, atom.Audio, atom.Map, atom.Title:
 		return true
