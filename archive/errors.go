@@ -32,7 +32,3 @@ var (
 	// holds snapshots.
 	ErrNotEmpty = errors.New("archive is not empty")
 )
-
-// ErrQueueEmpty is returned by Frontier.GetRequest when no request is
-// queued.
-var ErrQueueEmpty = errors.New("frontier queue is empty")

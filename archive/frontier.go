@@ -139,8 +139,8 @@ func (f *Frontier) AddRequest(r []byte) error {
 	})
 }
 
-// GetRequest removes and returns the oldest queued request; ErrQueueEmpty
-// when there is none.
+// GetRequest removes and returns the oldest queued request, or nil and no
+// error when the queue is empty (as colly's in-memory queue does).
 func (f *Frontier) GetRequest() ([]byte, error) {
 	var out []byte
 	err := f.write("get request", func(b *bolt.Bucket) error {
@@ -148,7 +148,7 @@ func (f *Frontier) GetRequest() ([]byte, error) {
 		q := b.Bucket(frontierQueue)
 		k, v := q.Cursor().First()
 		if k == nil {
-			return ErrQueueEmpty
+			return nil
 		}
 		out = append([]byte(nil), v...)
 		if err := q.Delete(k); err != nil {
@@ -159,6 +159,21 @@ func (f *Frontier) GetRequest() ([]byte, error) {
 			n--
 		}
 		return b.Put(frontierQueued, u64key(n))
+	})
+	return out, err
+}
+
+// PeekRequest returns the oldest queued request without removing it, or
+// nil and no error when the queue is empty. With it the crawler queues a
+// lease copy of a request before taking it, so a kill at any moment loses
+// no request.
+func (f *Frontier) PeekRequest() ([]byte, error) {
+	var out []byte
+	err := f.read("peek request", func(b *bolt.Bucket) error {
+		if _, v := b.Bucket(frontierQueue).Cursor().First(); v != nil {
+			out = append([]byte(nil), v...)
+		}
+		return nil
 	})
 	return out, err
 }

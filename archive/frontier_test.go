@@ -1,7 +1,6 @@
 package archive_test
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"sync"
@@ -27,9 +26,15 @@ type queueStorage interface {
 	QueueSize() (int, error)
 }
 
+// peeker is the crawler's optional Frontier method.
+type peeker interface {
+	PeekRequest() ([]byte, error)
+}
+
 var (
 	_ visitStorage = (*archive.Frontier)(nil)
 	_ queueStorage = (*archive.Frontier)(nil)
+	_ peeker       = (*archive.Frontier)(nil)
 )
 
 func TestFrontierResumes(t *testing.T) {
@@ -49,6 +54,9 @@ func TestFrontierResumes(t *testing.T) {
 		if err := f.AddRequest([]byte(fmt.Sprint("req", i))); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if r, err := f.PeekRequest(); err != nil || string(r) != "req0" {
+		t.Fatalf("peek %q %v", r, err)
 	}
 	if r, err := f.GetRequest(); err != nil || string(r) != "req0" {
 		t.Fatalf("first request %q %v", r, err)
@@ -77,8 +85,11 @@ func TestFrontierResumes(t *testing.T) {
 			t.Errorf("request %d: %q %v", i, r, err)
 		}
 	}
-	if _, err := f2.GetRequest(); !errors.Is(err, archive.ErrQueueEmpty) {
-		t.Errorf("empty queue: %v", err)
+	if r, err := f2.GetRequest(); r != nil || err != nil {
+		t.Errorf("empty queue: %q %v", r, err)
+	}
+	if r, err := f2.PeekRequest(); r != nil || err != nil {
+		t.Errorf("peek at empty queue: %q %v", r, err)
 	}
 	// Jobs do not share state.
 	other := s2.Frontier("other")
@@ -111,7 +122,7 @@ func TestFrontierConcurrent(t *testing.T) {
 	seen := map[string]bool{}
 	for {
 		r, err := f.GetRequest()
-		if errors.Is(err, archive.ErrQueueEmpty) {
+		if r == nil && err == nil {
 			break
 		}
 		if err != nil || seen[string(r)] {

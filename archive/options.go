@@ -43,6 +43,12 @@ type Options struct {
 	// (best). Zero means 2, zstd's default.
 	CompressionLevel int
 
+	// BatchDelay is how long a write waits for concurrent writes (Puts of
+	// other crawler workers, frontier updates) to share its commit and its
+	// fsync. Zero means 2ms; bbolt's own default, 10ms, would hold each
+	// crawler worker that long on every write.
+	BatchDelay time.Duration
+
 	// NoDictionary turns off per-host compression dictionaries: every body
 	// is compressed on its own. False learns one dictionary per host from
 	// its first pages, which makes same-site bodies several times smaller.
