@@ -309,9 +309,19 @@ func testCancelAndResume(t *testing.T, frontier Frontier) {
 	if !st2.Resumed {
 		t.Errorf("second run did not resume: %+v", st2)
 	}
+	// No URL asked for in the first run is asked for again. (A page may
+	// come twice under one URL when another URL redirects to it: /old.)
+	asked := func(p *newsarchive.Page) string {
+		if p.RequestedURL != "" {
+			return p.RequestedURL
+		}
+		return p.URL
+	}
 	for _, p := range first.pages {
-		if second.page(p.URL) != nil {
-			t.Errorf("%s fetched again after resuming", p.URL)
+		for _, q := range second.pages {
+			if asked(p) == asked(q) {
+				t.Errorf("%s fetched again after resuming", asked(p))
+			}
 		}
 	}
 	all := slices.Compact(slices.Sorted(slices.Values(append(first.paths(s.URL), second.paths(s.URL)...))))
