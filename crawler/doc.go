@@ -32,7 +32,7 @@
 // Every host has a gate: at most Options.Parallelism requests in flight and
 // request starts spaced by Options.Delay, or by the host's robots.txt
 // Crawl-delay when that is longer. robots.txt is obeyed (unless
-// IgnoreRobots). A 429 or 503 pauses the whole host for the Retry-After the
+// IgnoreRobots). A 429 (or a 502, 503, 504) pauses the whole host for the Retry-After the
 // server asked for (or an exponential back-off when it gave none), with
 // jitter, and the URL is retried within a per-URL and a per-run budget.
 // Conditional requests (If-None-Match, If-Modified-Since) are sent when

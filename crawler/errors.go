@@ -38,7 +38,7 @@ var (
 	// that is not allowed.
 	ErrRedirectNotAllowed = errors.New("redirect to a host that is not allowed")
 	// ErrRetryBudget is the error of a fetch that still answered 429 or
-	// 503 when its retries (per URL or per run) were spent.
+	// 502/503/504 when its retries (per URL or per run) were spent.
 	ErrRetryBudget = errors.New("retry budget spent")
 
 	// ErrSink wraps the error of a Sink that failed: Run stops and returns

@@ -173,7 +173,7 @@ func (r *run) work(it *item) outcome {
 			err = fmt.Errorf("%w (%v): %v", ErrTimeout, r.cfg.Timeout, err)
 		}
 		r.fail(it, err)
-	case st.status == http.StatusTooManyRequests || st.status == http.StatusServiceUnavailable:
+	case retryable(st.status):
 		if r.retry(it, st, g) {
 			return outcome{}
 		}
@@ -330,6 +330,16 @@ func (r *run) readFeed(it *item, st *fetchState) error {
 		}
 	}
 	return nil
+}
+
+// retryable reports whether a status says "not now": 429, and the 5xx a
+// server or gateway gives when overloaded (502, 503, 504).
+func retryable(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
 
 // retry lets a URL that got 429 or 503 be tried again, if the budgets

@@ -32,7 +32,7 @@ func NewMetrics() *Metrics {
 		skipped: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
 			Name: "skipped_total", Help: "URLs not emitted on purpose (robots.txt, content type)."}),
 		retries: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
-			Name: "retries_total", Help: "Retries after 429 or 503."}),
+			Name: "retries_total", Help: "Retries after 429, 502, 503 or 504."}),
 		bytes: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
 			Name: "body_bytes_total", Help: "Response body bytes received."}),
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Subsystem: sub,

@@ -81,16 +81,16 @@ type Options struct {
 	// (the 3xx is a StatusError).
 	MaxRedirects int
 
-	// MaxRetries is how many times one URL is retried after a 429 or 503.
+	// MaxRetries is how many times one URL is retried after a 429, 502, 503 or 504.
 	// 0: never.
 	MaxRetries int
 	// RetryBudget caps the retries of one Run, all URLs together. 0: no
 	// cap beyond MaxRetries.
 	RetryBudget int
-	// RetryBase is the first back-off after a 429/503 without Retry-After;
+	// RetryBase is the first back-off after a 429/5xx without Retry-After;
 	// it doubles with each retry of a URL. 0: one second.
 	RetryBase time.Duration
-	// MaxRetryWait caps how long a host is paused for one 429/503, whatever
+	// MaxRetryWait caps how long a host is paused for one 429/5xx, whatever
 	// Retry-After says. 0: ten minutes.
 	MaxRetryWait time.Duration
 
@@ -130,8 +130,9 @@ type Options struct {
 
 // DefaultOptions returns conservative options for real sites: 2 requests
 // in flight per host, one second between request starts, robots.txt
-// obeyed, 10 MiB bodies, 30 s per request, 5 redirects, 3 retries of a
-// 429/503 and at most 100 per run. Set Seeds and Sink before calling New.
+// obeyed, links followed one hop (Depth 1), 10 MiB bodies, 30 s per
+// request, 5 redirects, 3 retries of a 429/502/503/504 and at most 100 per
+// run. Set Seeds and Sink before calling New.
 func DefaultOptions() Options {
 	return Options{
 		Depth:        1,

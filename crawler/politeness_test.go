@@ -96,6 +96,9 @@ func TestBackOff(t *testing.T) {
 		{"retries spent", 429, 5, "0", 2, 100, 0, 2},
 		{"run budget spent", 429, 5, "0", 3, 1, 0, 1},
 		{"no retries", 503, 1, "0", 0, 100, 0, 0},
+		{"502 then ok", 502, 1, "", 3, 100, 1, 1},
+		{"504 then ok", 504, 2, "", 3, 100, 1, 2},
+		{"500 is not retried", 500, 1, "", 3, 100, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := flaky(t, tc.status, tc.fails, tc.retryAfter)
@@ -109,7 +112,7 @@ func TestBackOff(t *testing.T) {
 			if st.Pages != tc.wantPages || st.Retries != tc.wantRetries {
 				t.Errorf("Pages %d, Retries %d; want %d, %d", st.Pages, st.Retries, tc.wantPages, tc.wantRetries)
 			}
-			if tc.wantPages == 0 && (st.Errors != 1 || !strings.Contains(logs.String(), ErrRetryBudget.Error())) {
+			if tc.wantPages == 0 && tc.status != 500 && (st.Errors != 1 || !strings.Contains(logs.String(), ErrRetryBudget.Error())) {
 				t.Errorf("Errors %d, want 1 naming the retry budget:\n%s", st.Errors, logs.String())
 			}
 		})
