@@ -97,6 +97,11 @@ func classWeight(ci string) int {
 
 // hiddenNode reports whether n is hidden from readers.
 func hiddenNode(n *html.Node) bool {
+	// React's streaming renderer parks finished parts of the page in
+	// <div hidden id="S:0"> until a script moves them: that is content.
+	if id := attr(n, "id"); len(id) > 2 && (id[0] == 'S' || id[0] == 'P') && id[1] == ':' && allDigits(id[2:]) {
+		return false
+	}
 	for _, a := range n.Attr {
 		switch a.Key {
 		case "hidden":

@@ -159,15 +159,24 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 	hk := normKey(hl)
 	var out []string
 	emitted := map[string]bool{}
+	emittedChars := 0
+	skipping := false
 	for i := range a.blocks {
 		b := &a.blocks[i]
 		if !b.inContent || b.junk || b.kind == 'c' || b.key == "" {
 			continue
 		}
-		if len(b.key) <= 40 && isEndLabel(b.key) {
-			// "About the author", "Comments", "Leave a reply": the
-			// article ended above.
-			break
+		if len(b.key) <= 40 && emittedChars > 500 && isEndLabel(b.key) {
+			// "About the author", "Comments", "Leave a reply": what
+			// follows, up to the next heading, is not the article.
+			skipping = true
+			continue
+		}
+		if skipping {
+			if b.kind != 'h' {
+				continue
+			}
+			skipping = false
 		}
 		if capKeys[b.key] || (b.key == hk && b.kind != 'p') || b.key == hk {
 			continue
@@ -193,6 +202,7 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 			continue
 		}
 		emitted[b.key] = true
+		emittedChars += len(b.text)
 		out = append(out, b.text)
 	}
 	return out
