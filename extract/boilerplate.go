@@ -123,7 +123,7 @@ func hiddenNode(n *html.Node) bool {
 // junkRole reports ARIA roles of page furniture.
 func junkRole(n *html.Node) bool {
 	switch strings.ToLower(attr(n, "role")) {
-	case "navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "alert", "alertdialog", "toolbar", "tablist":
+	case "navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "alert", "alertdialog", "toolbar":
 		return true
 	}
 	return false
