@@ -263,3 +263,37 @@ func BenchmarkRevisit(b *testing.B) {
 		b.ReportMetric(float64(ua.DataBytes-ub.DataBytes)/float64(len(again)), "dataB/revisit")
 	}
 }
+
+// BenchmarkFrontier measures frontier writes (Visited, AddRequest,
+// GetRequest: each durable when it returns) from 16 goroutines, as a
+// crawler with many workers makes them; concurrent writes share commits.
+func BenchmarkFrontier(b *testing.B) {
+	s, err := archive.Open(filepath.Join(b.TempDir(), "frontier.db"), archive.DefaultOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	f := s.Frontier("bench")
+	if err := f.Init(); err != nil {
+		b.Fatal(err)
+	}
+	var id atomic.Uint64
+	b.SetParallelism(8) // 16 goroutines on 2 CPUs
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		req := make([]byte, 200)
+		for pb.Next() {
+			n := id.Add(1)
+			if err := f.AddRequest(req); err != nil {
+				b.Error(err)
+			}
+			if _, err := f.GetRequest(); err != nil {
+				b.Error(err)
+			}
+			if err := f.Visited(n); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(id.Load())/time.Since(start).Seconds(), "pages/s")
+}
