@@ -86,11 +86,11 @@ func (s *Store) Check(ctx context.Context) error {
 			if tx.Bucket(bucketVersions).Get(versionKey(seq, rec.Versions)) == nil {
 				report("record %s: latest version %d missing", rec.ID, rec.Versions)
 			}
-			if v := tx.Bucket(bucketRecordIDs).Get([]byte(rec.ID)); keyU64(v) != seq {
+			if v := getKey(tx.Bucket(bucketRecordIDs), indexKey(rec.ID)); keyU64(v) != seq {
 				report("record %s: id does not lead to it", rec.ID)
 			}
 			for _, a := range rec.Aliases {
-				if v := tx.Bucket(bucketAliases).Get([]byte(normURL(a))); keyU64(v) != seq {
+				if v := getKey(tx.Bucket(bucketAliases), indexKey(normURL(a))); keyU64(v) != seq {
 					report("record %s: URL %s does not lead to it", rec.ID, a)
 				}
 			}

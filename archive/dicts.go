@@ -78,7 +78,7 @@ func (s *Store) hostDict(host string) (uint32, [32]byte, error) {
 	}
 	var id uint32
 	err := s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketHostDicts).Get([]byte(host))
+		v := getKey(tx.Bucket(bucketHostDicts), indexKey(host))
 		if len(v) != 4 {
 			return nil
 		}
@@ -137,8 +137,8 @@ func ensureDict(tx *bolt.Tx, host string, id uint32, src [32]byte) (bool, error)
 		return false, err
 	}
 	hb := tx.Bucket(bucketHostDicts)
-	if host != "" && hb.Get([]byte(host)) == nil {
-		if err := hb.Put([]byte(host), dictKey(id)); err != nil {
+	if key := indexKey(host); key != nil && hb.Get(key) == nil {
+		if err := hb.Put(key, dictKey(id)); err != nil {
 			return false, err
 		}
 	}

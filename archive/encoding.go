@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"net/http"
@@ -65,17 +66,33 @@ func refKey(rec, snap uint64) []byte {
 	return b
 }
 
+// maxIndexKey is the longest URL, host or id stored as a key as it is;
+// longer ones (bbolt refuses keys over 32 KB, and hostile sites make such
+// URLs) are stored as their SHA-256, behind a 0 byte no URL starts with.
+const maxIndexKey = 2048
+
+// indexKey is the key of a URL, host or record id in the lookup buckets,
+// nil for the empty string (which is never stored).
+func indexKey(s string) []byte {
+	if s == "" {
+		return nil
+	}
+	if len(s) <= maxIndexKey {
+		return []byte(s)
+	}
+	h := sha256.Sum256([]byte(s))
+	return append([]byte("\x00sha256:"), h[:]...)
+}
+
 // siteBlockKey is the key of one block fingerprint of a host.
 func siteBlockKey(host string, fp uint64) []byte {
-	b := make([]byte, 0, len(host)+9)
-	b = append(b, host...)
-	b = append(b, 0)
+	b := append(siteBlockPrefix(host), make([]byte, 0, 8)...)
 	return binary.BigEndian.AppendUint64(b, fp)
 }
 
 // siteBlockPrefix is the prefix of all block keys of a host.
 func siteBlockPrefix(host string) []byte {
-	return append([]byte(host), 0)
+	return append(indexKey(host), 0)
 }
 
 // enc appends fields to a byte slice.

@@ -280,7 +280,7 @@ func (s *Store) buildArticle(tx *bolt.Tx, seq uint64, rec *record, want int, asO
 // the URL was never fetched or the server sent none.
 func (s *Store) Validators(url string) (etag, lastModified string) {
 	_ = s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketLatest).Get([]byte(normURL(url)))
+		v := getKey(tx.Bucket(bucketLatest), indexKey(normURL(url)))
 		if v == nil {
 			return nil
 		}

@@ -400,13 +400,14 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 		c.Snapshots++
 		c.RawBytes += uint64(len(p.Body))
 		latest := tx.Bucket(bucketLatest)
-		firstFetch := latest.Get([]byte(in.norm)) == nil
+		latestKey := indexKey(in.norm)
+		firstFetch := latestKey == nil || latest.Get(latestKey) == nil
 
 		// Find the stored snapshot this one revisits, if any.
 		var prev *snapshot
 		var prevID uint64
 		if !in.hasBody {
-			if v := latest.Get([]byte(in.norm)); v != nil {
+			if v := getKey(latest, latestKey); v != nil {
 				prevID = keyU64(v)
 				if prev, err = getSnapshot(tx, prevID); err != nil {
 					return err
@@ -479,7 +480,7 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 					return fmt.Errorf("%w: dictionary id %d taken by another body", ErrCorrupt, in.stored.DictID)
 				}
 			case s.dicts.enabled && dictWorthy(p.Body) && in.host != "" &&
-				tx.Bucket(bucketHostDicts).Get([]byte(in.host)) == nil:
+				getKey(tx.Bucket(bucketHostDicts), indexKey(in.host)) == nil:
 				id := dictIDFor(in.hash)
 				ok, err := ensureDict(tx, in.host, id, in.hash)
 				if err != nil {
@@ -522,8 +523,8 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 		if in.res.Outcome == 0 {
 			in.res.Outcome = NotArticle
 		}
-		if snap.BodyID != 0 && extractable(p.Status) {
-			if err := latest.Put([]byte(in.norm), u64key(seq)); err != nil {
+		if snap.BodyID != 0 && extractable(p.Status) && latestKey != nil {
+			if err := latest.Put(latestKey, u64key(seq)); err != nil {
 				return err
 			}
 		}
@@ -546,6 +547,14 @@ func revisitCurrent(tx *bolt.Tx, prev *snapshot) (bool, error) {
 		return false, err
 	}
 	return rec.ContentHash == prev.ContentHash, nil
+}
+
+// getKey is b.Get that finds nothing under a nil key.
+func getKey(b *bolt.Bucket, key []byte) []byte {
+	if key == nil {
+		return nil
+	}
+	return b.Get(key)
 }
 
 // getSnapshot reads one snapshot.
@@ -621,7 +630,7 @@ func addAlias(tx *bolt.Tx, c *counters, recSeq uint64, rec *record, u aliasURL) 
 	if u.raw == "" || u.norm == "" {
 		return nil
 	}
-	key := []byte(u.norm)
+	key := indexKey(u.norm)
 	aliases := tx.Bucket(bucketAliases)
 	if v := aliases.Get(key); v == nil {
 		if err := aliases.Put(key, u64key(recSeq)); err != nil {
@@ -642,14 +651,14 @@ func addAlias(tx *bolt.Tx, c *counters, recSeq uint64, rec *record, u aliasURL) 
 // leads to when that record is on the same site.
 func findRecord(tx *bolt.Tx, canonical string, others ...[]aliasURL) (uint64, error) {
 	aliases := tx.Bucket(bucketAliases)
-	if v := aliases.Get([]byte(canonical)); v != nil {
+	if v := getKey(aliases, indexKey(canonical)); v != nil {
 		return keyU64(v), nil
 	}
 	for _, u := range slices.Concat(others...) {
 		if u.norm == "" {
 			continue
 		}
-		v := aliases.Get([]byte(u.norm))
+		v := getKey(aliases, indexKey(u.norm))
 		if v == nil {
 			continue
 		}
@@ -694,7 +703,7 @@ func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, seq uint64, snap *snapsh
 	ids := tx.Bucket(bucketRecordIDs)
 	id := in.guess.ID
 	if recSeq == 0 {
-		if v := ids.Get([]byte(id)); v != nil {
+		if v := getKey(ids, indexKey(id)); v != nil {
 			recSeq = keyU64(v)
 		}
 	}
@@ -703,7 +712,7 @@ func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, seq uint64, snap *snapsh
 		if recSeq, err = tx.Bucket(bucketRecords).NextSequence(); err != nil {
 			return err
 		}
-		if err := ids.Put([]byte(id), u64key(recSeq)); err != nil {
+		if err := ids.Put(indexKey(id), u64key(recSeq)); err != nil {
 			return err
 		}
 		rec = &record{ID: id, URL: canonical, Site: in.guess.Site}

@@ -435,3 +435,33 @@ func TestExportWhileWriting(t *testing.T) {
 		t.Errorf("final export %d records", len(recs))
 	}
 }
+
+// URLs a hostile or broken site may produce are stored, never an error
+// that would stop a crawl.
+func TestOddURLs(t *testing.T) {
+	s, _ := MustOpen(t, &fakeExtractor{})
+	long := "https://news.example/" + strings.Repeat("a", 40000)
+	for _, u := range []string{"not a url", "ftp://files.example/x", long, "https://news.example/%zz", "https://[::1]:99999/"} {
+		r, err := s.Put(context.Background(), page(u, day, "d", "", "Odd", "text"))
+		if err != nil {
+			t.Errorf("%.60s: %v", u, err)
+			continue
+		}
+		if r.SnapshotID == "" {
+			t.Errorf("%.60s: no snapshot", u)
+		}
+		s.Validators(u)
+	}
+	// A URL too long to be a key as it is still finds its record.
+	r1 := MustPut(t, s, page(long, day.Add(time.Hour), "other day", "", "Odd", "text"))
+	if r1.Outcome != archive.Unchanged {
+		t.Errorf("long URL fetched again: %v", r1.Outcome)
+	}
+	if e, _ := s.Validators(long); e != `"other day"` {
+		t.Errorf("validators of the long URL: %q", e)
+	}
+	if err := s.Check(context.Background()); err != nil {
+		t.Error(err)
+	}
+	exportAll(t, s, archive.ExportOptions{})
+}

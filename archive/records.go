@@ -25,9 +25,9 @@ type VersionInfo struct {
 // lookupRecord finds a record by id or by any of its URLs.
 func lookupRecord(tx *bolt.Tx, idOrURL string) (uint64, *record, error) {
 	var seq uint64
-	if v := tx.Bucket(bucketRecordIDs).Get([]byte(idOrURL)); v != nil {
+	if v := getKey(tx.Bucket(bucketRecordIDs), indexKey(idOrURL)); v != nil {
 		seq = keyU64(v)
-	} else if v := tx.Bucket(bucketAliases).Get([]byte(normURL(idOrURL))); v != nil {
+	} else if v := getKey(tx.Bucket(bucketAliases), indexKey(normURL(idOrURL))); v != nil {
 		seq = keyU64(v)
 	} else {
 		return 0, nil, fmt.Errorf("record %q: %w", idOrURL, ErrNotFound)

@@ -51,8 +51,11 @@ func (s *Store) profile(host string) (*siteProfile, error) {
 		return p, nil
 	}
 	p := &siteProfile{blocks: map[uint64]int{}}
+	if host == "" {
+		return p, nil
+	}
 	err := s.view(func(tx *bolt.Tx) error {
-		if v := tx.Bucket(bucketSites).Get([]byte(host)); v != nil {
+		if v := getKey(tx.Bucket(bucketSites), indexKey(host)); v != nil {
 			st, err := decodeSite(v)
 			if err != nil {
 				return err
@@ -85,16 +88,19 @@ type siteUpdate struct {
 
 // countPage adds one page's blocks to the host's counts inside tx.
 func countPage(tx *bolt.Tx, host string, blocks []uint64) (*siteUpdate, error) {
+	if host == "" {
+		return nil, nil // no host, nothing to learn about
+	}
 	sb := tx.Bucket(bucketSites)
 	st := &site{}
-	if v := sb.Get([]byte(host)); v != nil {
+	if v := sb.Get(indexKey(host)); v != nil {
 		var err error
 		if st, err = decodeSite(v); err != nil {
 			return nil, err
 		}
 	}
 	st.Pages++
-	if err := sb.Put([]byte(host), encodeSite(st)); err != nil {
+	if err := sb.Put(indexKey(host), encodeSite(st)); err != nil {
 		return nil, err
 	}
 	u := &siteUpdate{host: host, pages: st.Pages, counts: make(map[uint64]int, len(blocks))}
