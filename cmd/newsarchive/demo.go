@@ -29,8 +29,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 
 	// The demo site is served on a random loopback port, so every run
 	// makes new URLs: start from an empty archive rather than mixing runs.
-	if err := os.Remove(*dbPath); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("demo: remove old %s: %w", *dbPath, err)
+	// Only an earlier demo's archive is replaced, never a real one.
+	if err := removeDemoArchive(ctx, *dbPath); err != nil {
+		return err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -72,5 +73,36 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		sum.stats.Pages, n, merged, time.Since(start).Seconds())
 	fmt.Fprintf(e.stdout, "demo: archive %s (%d snapshots), records in %s\n", *dbPath, sum.archive.Snapshots, *out)
 	fmt.Fprintln(e.stdout, "try: newsarchive stats --archive", *dbPath)
+	return nil
+}
+
+// removeDemoArchive removes the archive at path if it is an earlier demo's:
+// empty, or holding records of the demo site on loopback only. Anything else
+// is left alone and reported.
+func removeDemoArchive(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	opts := archive.DefaultOptions()
+	opts.ReadOnly = true
+	s, err := archive.Open(path, opts)
+	if err != nil {
+		return fmt.Errorf("demo: %s exists and is not an archive the demo made (%w); choose another --archive", path, err)
+	}
+	st, err := s.Stats(ctx)
+	var newest archive.RecordList
+	if err == nil {
+		newest, err = s.ListRecords(ctx, archive.ListOptions{Limit: 1})
+	}
+	s.Close()
+	if err != nil {
+		return fmt.Errorf("demo: read %s: %w", path, err)
+	}
+	if st.Sites > 1 || (len(newest.Records) > 0 && newest.Records[0].Site != "127.0.0.1") {
+		return fmt.Errorf("demo: %s holds records of other sites than the demo's; not replacing it (choose another --archive)", path)
+	}
+	if err := os.Remove(path); err != nil {
+		return fmt.Errorf("demo: remove the earlier demo's %s: %w", path, err)
+	}
 	return nil
 }

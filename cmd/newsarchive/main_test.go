@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -215,5 +216,27 @@ func TestLockedArchive(t *testing.T) {
 		if code != 1 || !strings.Contains(stderr, db) || !strings.Contains(stderr, "locked") {
 			t.Errorf("%s on a locked archive: exit %d, stderr %q; want 1 naming the file", args[0], code, stderr)
 		}
+	}
+}
+
+// TestDemo runs the README's first command in a temporary folder, twice
+// (the second run replaces the first's archive), and refuses to replace an
+// archive of another site.
+func TestDemo(t *testing.T) {
+	dir := t.TempDir()
+	db, out := filepath.Join(dir, "demo.db"), filepath.Join(dir, "demo.jsonl")
+	for range 2 {
+		stdout, stderr, code := runCLI(t, "demo", "--archive", db, "-o", out)
+		if code != 0 || !strings.Contains(stdout, fmt.Sprintf("%d articles", len(fixtures.Articles()))) {
+			t.Fatalf("demo: exit %d\n%s%s", code, stdout, stderr)
+		}
+	}
+	real, _ := archiveOfCaptures(t)
+	before, _ := os.ReadFile(real)
+	if _, stderr, code := runCLI(t, "demo", "--archive", real, "-o", out); code != 1 || !strings.Contains(stderr, "not replacing") {
+		t.Errorf("demo over a real archive: exit %d: %s", code, stderr)
+	}
+	if after, _ := os.ReadFile(real); !bytes.Equal(before, after) {
+		t.Error("demo changed an archive that was not its own")
 	}
 }
