@@ -127,6 +127,9 @@ func crawlInto(ctx context.Context, e *env, store *archive.Store, job *crawler.J
 	if errors.Is(err, context.Canceled) {
 		err = fmt.Errorf("crawl: stopped by signal; the archive is consistent, run the same command again to continue")
 	}
+	if err == nil && st.Pages == 0 && st.Errors > 0 {
+		err = fmt.Errorf("crawl: no page could be fetched (%d errors, logged above; a private or loopback address needs --allow-private)", st.Errors)
+	}
 	sum := &crawlSummary{stats: st, sink: sink, duration: time.Since(start)}
 	as, serr := store.Stats(context.WithoutCancel(ctx))
 	if serr != nil && err == nil {

@@ -149,6 +149,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad -j", []string{"extract", "-j", "0", "x.html"}, 2, "-j"},
 		{"crawl without seed", []string{"crawl", "--archive", filepath.Join(t.TempDir(), "a.db")}, 2, "SEED"},
 		{"crawl bad seed", []string{"crawl", "--archive", filepath.Join(t.TempDir(), "a.db"), "ftp://x/y"}, 2, "ftp://x/y"},
+		{"crawl refuses loopback", []string{"crawl", "--archive", filepath.Join(t.TempDir(), "a.db"), "--depth", "0", "http://127.0.0.1:9/"}, 1, "--allow-private"},
 		{"export bad since", []string{"export", "--archive", filepath.Join(t.TempDir(), "a.db"), "--since", "yesterday"}, 2, "--since"},
 		{"help", []string{"help"}, 0, ""},
 		{"command help", []string{"export", "-h"}, 0, "usage"},
