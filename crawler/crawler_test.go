@@ -128,11 +128,17 @@ func newSite(t *testing.T) *site {
 	mux.HandleFunc("/sitemap-index.xml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/xml")
 		fmt.Fprint(w, `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-<sitemap><loc>/sitemap-a.xml.gz</loc></sitemap><sitemap><loc>/sitemap-b.xml</loc></sitemap></sitemapindex>`)
+<sitemap><loc>/sitemap-a.xml.gz</loc></sitemap><sitemap><loc>/sitemap-b.xml</loc></sitemap><sitemap><loc>/sitemap-c.xml.gz</loc></sitemap></sitemapindex>`)
 	})
 	mux.HandleFunc("/sitemap-a.xml.gz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/x-gzip")
 		w.Write(gzipped(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>/a/4</loc></url></urlset>`))
+	})
+	mux.HandleFunc("/sitemap-c.xml.gz", func(w http.ResponseWriter, r *http.Request) {
+		// A gzip file, gzipped again by a misconfigured server.
+		w.Header().Set("Content-Type", "application/x-gzip")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(gzipped(string(gzipped(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>/a/6</loc></url></urlset>`))))
 	})
 	mux.HandleFunc("/sitemap-b.xml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/xml")
@@ -286,11 +292,11 @@ func TestCrawlSitemapIndex(t *testing.T) {
 	o := testOptions(sink, s.URL+"/sitemap-index.xml")
 	o.Depth = 0
 	st := mustRun(t, o)
-	if got, want := sink.paths(s.URL), []string{"/a/4", "/a/5"}; !slices.Equal(got, want) {
+	if got, want := sink.paths(s.URL), []string{"/a/4", "/a/5", "/a/6"}; !slices.Equal(got, want) {
 		t.Fatalf("pages %q, want %q", got, want)
 	}
-	if st.Feeds != 3 {
-		t.Errorf("Stats.Feeds = %d, want 3", st.Feeds)
+	if st.Feeds != 4 {
+		t.Errorf("Stats.Feeds = %d, want 4", st.Feeds)
 	}
 }
 

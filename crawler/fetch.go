@@ -166,6 +166,13 @@ func (r *run) work(it *item) outcome {
 		r.count(func(s *Stats) { s.Fetched++; s.Bytes += int64(len(st.body)) })
 		r.metrics().fetched(st.status, len(st.body), dur)
 	}
+	if err == nil && it.Kind != kindPage {
+		// A sitemap.xml.gz served with Content-Encoding: gzip is gzip
+		// twice: the transport undid one layer.
+		if body, ok := gunzipFeed(st.body); ok {
+			st.body = body
+		}
+	}
 	switch {
 	case err != nil && !errors.Is(err, colly.ErrAbortedAfterHeaders):
 		var ne net.Error

@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/xml"
 	"io"
 	"strings"
@@ -55,6 +56,23 @@ func sniffXML(body []byte) docType {
 		}
 	}
 	return docOther
+}
+
+// gunzipFeed inflates a body that is still gzip, up to maxFeedBytes;
+// false when it is not gzip or does not inflate.
+func gunzipFeed(body []byte) ([]byte, bool) {
+	if len(body) < 2 || body[0] != 0x1f || body[1] != 0x8b {
+		return nil, false
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return nil, false
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, maxFeedBytes+1))
+	if err != nil || len(out) > maxFeedBytes {
+		return nil, false
+	}
+	return out, true
 }
 
 // listed is one URL a sitemap or feed listed, with what it said about it.
