@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/newsarchive/newsarchive"
 	"github.com/newsarchive/newsarchive/archive"
 )
 
@@ -60,4 +63,46 @@ func TestGarbledPages(t *testing.T) {
 		}
 		s.Close()
 	}
+}
+
+// Whatever a server sends and whatever the extractor makes of it, Put
+// stores it or refuses a page without URL; the archive stays consistent.
+func FuzzPut(f *testing.F) {
+	f.Add("https://news.example/a", 200, "Etag", `"x"`, []byte("<html><h1>T</h1><p>p</p></html>"), "https://news.example/a", "id1")
+	f.Add("not a url", 304, "", "", []byte{}, "", "")
+	f.Add("https://news.example/b?utm_source=x#f", 404, "Content-Type", "text/html\r\nX: y", []byte{0xff, 0xfe}, "https://other.example/", "")
+	dir := f.TempDir()
+	n := 0
+	f.Fuzz(func(t *testing.T, u string, status int, hk, hv string, body []byte, canonical, id string) {
+		n++
+		opts := archive.DefaultOptions()
+		opts.NoSync = true
+		opts.Extract = func(p *newsarchive.Page) (*newsarchive.Article, error) {
+			return &newsarchive.Article{ID: id, URL: canonical, URLs: []string{p.URL, canonical}, IsArticle: len(body)%2 == 0,
+				Headline: string(body), ContentHash: fmt.Sprintf("%x", len(body)), Blocks: []uint64{uint64(len(u))}}, nil
+		}
+		path := filepath.Join(dir, fmt.Sprint("f", n, ".db"))
+		s, err := archive.Open(path, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.Remove(path)
+		defer s.Close()
+		for i := range 2 {
+			_, err := s.Put(context.Background(), &newsarchive.Page{URL: u, FetchedAt: day.Add(time.Duration(i) * time.Hour),
+				Status: status, Header: http.Header{hk: {hv}}, Body: body})
+			if err != nil && !(u == "" && errors.Is(err, archive.ErrInvalidPage)) {
+				t.Fatalf("put: %v", err)
+			}
+		}
+		if err := s.Check(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Export(context.Background(), io.Discard, archive.ExportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ExportWARC(context.Background(), io.Discard, archive.WARCOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
