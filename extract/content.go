@@ -345,7 +345,7 @@ func (a *analysis) bestAncestor(top *html.Node) *html.Node {
 	}
 	best := 0
 	for k := 1; k < len(vals); k++ {
-		if vals[k] > vals[best]*1.15 && vals[k]-vals[best] > 200 {
+		if vals[k] > vals[best]*1.3 && vals[k]-vals[best] > 400 {
 			best = k
 		}
 	}
