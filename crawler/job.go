@@ -58,6 +58,9 @@ type Job struct {
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
 	// IgnoreRobots skips robots.txt. Think twice.
 	IgnoreRobots bool `yaml:"ignore_robots"`
+	// MaxCrawlDelay is the longest robots.txt Crawl-delay obeyed ("5m");
+	// a host asking for more is skipped. Absent: one minute; 0: no limit.
+	MaxCrawlDelay *time.Duration `yaml:"max_crawl_delay"`
 	// AllowPrivate allows private and loopback addresses (intranets).
 	AllowPrivate bool `yaml:"allow_private"`
 }
@@ -106,6 +109,9 @@ func (j *Job) Validate() error {
 	if j.Delay != nil && *j.Delay < 0 {
 		bad("delay", "negative")
 	}
+	if j.MaxCrawlDelay != nil && *j.MaxCrawlDelay < 0 {
+		bad("max_crawl_delay", "negative")
+	}
 	if j.Timeout < 0 {
 		bad("timeout", "negative")
 	}
@@ -143,6 +149,9 @@ func (j *Job) Options() Options {
 		o.MaxBodyBytes = j.MaxBodyBytes
 	}
 	o.IgnoreRobots = j.IgnoreRobots
+	if j.MaxCrawlDelay != nil {
+		o.MaxCrawlDelay = *j.MaxCrawlDelay
+	}
 	o.AllowPrivate = j.AllowPrivate
 	return o
 }

@@ -25,6 +25,7 @@ func TestJobFromYAML(t *testing.T) {
   user_agent: "test-agent"
   timeout: 1m
   max_body_bytes: 1048576
+  max_crawl_delay: 5m
 - name: minimal
   seeds: [https://other.example/feed.xml]
 `
@@ -47,11 +48,11 @@ func TestJobFromYAML(t *testing.T) {
 	if o.Depth != 0 || o.MaxPages != 500 || o.Parallelism != 3 || o.Delay != 2500*time.Millisecond ||
 		o.UserAgent != "test-agent" || o.Timeout != time.Minute || o.MaxBodyBytes != 1<<20 ||
 		!slices.Equal(o.AllowedHosts, []string{"news.example.com", "*.cdn.example.com"}) ||
-		len(o.Seeds) != 2 || len(o.URLPatterns) != 1 || o.MaxRedirects != def.MaxRedirects {
+		len(o.Seeds) != 2 || len(o.URLPatterns) != 1 || o.MaxRedirects != def.MaxRedirects || o.MaxCrawlDelay != 5*time.Minute {
 		t.Errorf("Options %+v", o)
 	}
 	o = jobs[1].Options()
-	if o.Depth != def.Depth || o.Delay != def.Delay || o.Parallelism != def.Parallelism || o.UserAgent != DefaultUserAgent {
+	if o.Depth != def.Depth || o.Delay != def.Delay || o.MaxCrawlDelay != def.MaxCrawlDelay || o.Parallelism != def.Parallelism || o.UserAgent != DefaultUserAgent {
 		t.Errorf("defaults not kept: %+v", o)
 	}
 	o.Sink = &memSink{}

@@ -61,6 +61,11 @@ type Options struct {
 	// IgnoreRobots skips robots.txt. false: robots.txt is obeyed,
 	// Crawl-delay included.
 	IgnoreRobots bool
+	// MaxCrawlDelay is the longest robots.txt Crawl-delay the crawler
+	// waits between requests; a host asking for more is skipped (its URLs
+	// count as Skipped), rather than crawled faster than it asked or so
+	// slowly that a scheduled Run never ends. 0: any Crawl-delay is obeyed.
+	MaxCrawlDelay time.Duration
 
 	// Parallelism is the number of requests in flight per host. 0: 1.
 	Parallelism int
@@ -130,24 +135,26 @@ type Options struct {
 
 // DefaultOptions returns conservative options for real sites: 2 requests
 // in flight per host, one second between request starts, robots.txt
-// obeyed, links followed one hop (Depth 1), 10 MiB bodies, 30 s per
+// obeyed (a Crawl-delay up to a minute), links followed one hop (Depth 1),
+// 10 MiB bodies, 30 s per
 // request, 5 redirects, 3 retries of a 429/502/503/504 and at most 100 per
 // run. Set Seeds and Sink before calling New.
 func DefaultOptions() Options {
 	return Options{
-		Depth:        1,
-		Parallelism:  2,
-		Delay:        time.Second,
-		UserAgent:    DefaultUserAgent,
-		MaxBodyBytes: 10 << 20,
-		Timeout:      30 * time.Second,
-		MaxRedirects: 5,
-		MaxRetries:   3,
-		RetryBudget:  100,
-		RetryBase:    2 * time.Second,
-		MaxRetryWait: 10 * time.Minute,
-		RevisitMin:   time.Hour,
-		RevisitMax:   30 * 24 * time.Hour,
+		Depth:         1,
+		Parallelism:   2,
+		Delay:         time.Second,
+		UserAgent:     DefaultUserAgent,
+		MaxBodyBytes:  10 << 20,
+		Timeout:       30 * time.Second,
+		MaxRedirects:  5,
+		MaxRetries:    3,
+		RetryBudget:   100,
+		RetryBase:     2 * time.Second,
+		MaxCrawlDelay: time.Minute,
+		MaxRetryWait:  10 * time.Minute,
+		RevisitMin:    time.Hour,
+		RevisitMax:    30 * 24 * time.Hour,
 	}
 }
 
@@ -208,7 +215,7 @@ func newConfig(opts Options) (*config, error) {
 		{"MaxRedirects", int64(opts.MaxRedirects)}, {"MaxRetries", int64(opts.MaxRetries)},
 		{"RetryBudget", int64(opts.RetryBudget)}, {"RetryBase", int64(opts.RetryBase)},
 		{"MaxRetryWait", int64(opts.MaxRetryWait)}, {"RevisitMin", int64(opts.RevisitMin)},
-		{"RevisitMax", int64(opts.RevisitMax)},
+		{"RevisitMax", int64(opts.RevisitMax)}, {"MaxCrawlDelay", int64(opts.MaxCrawlDelay)},
 	} {
 		if f.v < 0 {
 			return nil, fmt.Errorf("%w: %s is negative", ErrBadOption, f.name)

@@ -21,6 +21,7 @@ type gate struct {
 
 	robotsOnce sync.Once
 	robots     *robotstxt.Group // nil: everything allowed
+	tooSlow    bool             // Crawl-delay above MaxCrawlDelay: nothing allowed
 }
 
 // acquire waits for a free slot and for the host's next start time. It
@@ -125,16 +126,28 @@ func (r *run) loadRobots(ctx context.Context, g *gate, u *url.URL) {
 		}
 		grp := data.FindGroup(r.cfg.UserAgent)
 		g.robots = grp
-		if grp != nil && grp.CrawlDelay > 0 {
-			g.setDelay(grp.CrawlDelay)
-			r.cfg.log.Info("robots.txt crawl-delay", "url", ru.String(), "delay", grp.CrawlDelay)
+		if grp == nil || grp.CrawlDelay <= 0 {
+			return
 		}
+		if r.cfg.MaxCrawlDelay > 0 && grp.CrawlDelay > r.cfg.MaxCrawlDelay {
+			// Going faster than asked is not polite; waiting hours between
+			// requests never finishes a Run: leave the host alone.
+			g.tooSlow = true
+			r.cfg.log.Warn("robots.txt crawl-delay longer than MaxCrawlDelay: host skipped",
+				"url", ru.String(), "delay", grp.CrawlDelay, "max", r.cfg.MaxCrawlDelay)
+			return
+		}
+		g.setDelay(grp.CrawlDelay)
+		r.cfg.log.Info("robots.txt crawl-delay", "url", ru.String(), "delay", grp.CrawlDelay)
 	})
 }
 
 // robotsAllowed reports whether u may be fetched under its host's
 // robots.txt.
 func robotsAllowed(g *gate, u *url.URL) bool {
+	if g.tooSlow {
+		return false
+	}
 	if g.robots == nil {
 		return true
 	}

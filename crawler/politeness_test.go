@@ -43,6 +43,17 @@ func TestRobots(t *testing.T) {
 		t.Errorf("Crawl-delay not applied:\n%s", logs.String())
 	}
 
+	// A Crawl-delay beyond MaxCrawlDelay: the host is left alone.
+	sink = &memSink{}
+	o = testOptions(sink, robots.URL+"/")
+	o.MaxCrawlDelay = time.Millisecond
+	logs.Reset()
+	o.Logger = newTestLogger(&logs)
+	st = mustRun(t, o)
+	if len(sink.pages) != 0 || st.Skipped != 1 || !strings.Contains(logs.String(), "host skipped") {
+		t.Errorf("MaxCrawlDelay below Crawl-delay: %d pages, %+v\n%s", len(sink.pages), st, logs.String())
+	}
+
 	// IgnoreRobots fetches /a/2 and never asks for robots.txt.
 	sink = &memSink{}
 	o = testOptions(sink, s.URL+"/")
