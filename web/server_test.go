@@ -459,6 +459,9 @@ func TestReplayRouting(t *testing.T) {
 	// Not HTML: served as archived, under the CSP (an SVG's script does
 	// not run); an archived 404 replays as a 404, rewritten.
 	resp, body := get(t, ts, "/web/20250118090000/https://news.example/logo.svg")
+	if !strings.Contains(body, "<svg") {
+		t.Errorf("svg body: %s", body)
+	}
 	if resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "script-src 'none'") ||
 		resp.Header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("svg served with %v", resp.Header)
