@@ -5,7 +5,7 @@ GO      ?= go
 PKGS    := ./...
 BENCHCOUNT ?= 10
 
-.PHONY: all build test demo bench bench-peers lint fmt fuzz clean
+.PHONY: all build test demo bench bench-peers lint staticcheck fmt fuzz clean
 
 all: lint test build
 
@@ -30,6 +30,10 @@ bench-peers:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+
+# Deeper static analysis (fetched from the module proxy on first use).
+staticcheck:
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 -checks 'all,-ST1000,-ST1003,-ST1016,-ST1020,-ST1021,-ST1022' $(PKGS)
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
