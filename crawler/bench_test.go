@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"flag"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -128,10 +129,18 @@ func report(b *testing.B, pages, bytes int64, d time.Duration) {
 	}
 }
 
+// largeBench enables BenchmarkCrawlLarge, which takes minutes.
+var largeBench = flag.Bool("crawler.large", false, "run BenchmarkCrawlLarge (minutes)")
+
 // BenchmarkCrawlLarge crawls a bigger generated site with the in-memory
 // frontier and reports the process's peak RSS (VmHWM: server included, so
-// run it alone: go test -run XXX -bench CrawlLarge/20000 -benchtime 1x).
+// run it alone):
+//
+//	go test -run '^$' -bench CrawlLarge/100000 -benchtime 1x -timeout 30m ./crawler -crawler.large
 func BenchmarkCrawlLarge(b *testing.B) {
+	if !*largeBench {
+		b.Skip("takes minutes: run with -crawler.large")
+	}
 	for _, n := range []int{20000, 100000} {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			srv := httptest.NewServer(fixtures.Generated(n))
