@@ -39,7 +39,11 @@ func (a *analysis) findLabelled(base string) []newsarchive.RelatedBlock {
 			continue
 		}
 		var nodes []*html.Node
-		if sect, ok := labelSection(label, func(p *html.Node) bool {
+		if s := a.stats[label]; s != nil && s.text > nonSpaceLen(b.text)+20 && hasLink(label) {
+			// The label is loose text in the block that holds the
+			// list ("<aside><span>Related</span><ul>…</ul></aside>").
+			nodes = []*html.Node{label}
+		} else if sect, ok := labelSection(label, func(p *html.Node) bool {
 			return p.DataAtom == atom.Article || p.DataAtom == atom.Main || strings.EqualFold(attr(p, "itemprop"), "articleBody")
 		}); ok {
 			nodes = []*html.Node{sect}
