@@ -25,8 +25,9 @@ type ExportOptions struct {
 	// Empty keeps all.
 	Site string
 	// AsOf exports each record as it stood at AsOf: the version current
-	// then, the snapshots fetched until then, LastSeen then; records first
-	// seen after AsOf are left out. Zero exports the latest state.
+	// then, the snapshots fetched until then, the URLs fetched until then,
+	// LastSeen then; records first seen after AsOf are left out. Zero
+	// exports the latest state.
 	AsOf time.Time
 }
 
@@ -134,6 +135,7 @@ type recordView struct {
 	ver       *version
 	version   int
 	lastSeen  time.Time
+	urls      []string // the record's URLs (as of the view's time)
 	snapshots []newsarchive.SnapshotRef
 }
 
@@ -179,9 +181,13 @@ func viewRecord(tx *bolt.Tx, seq uint64, rec *record, want int, asOf time.Time) 
 			return nil, err
 		}
 	}
-	rv := &recordView{rec: rec, ver: ver, version: want, lastSeen: rec.LastSeen}
+	rv := &recordView{rec: rec, ver: ver, version: want, lastSeen: rec.LastSeen, urls: rec.Aliases}
+	// As of asOf: the URLs fetched by then (as fetched and normalised),
+	// and every URL ever fetched, to tell fetched URLs from the others.
+	var rawSeen, normSeen, fetched map[string]bool
 	if !asOf.IsZero() {
 		rv.lastSeen = time.Time{}
+		rawSeen, normSeen, fetched = map[string]bool{rec.URL: true}, map[string]bool{normURL(rec.URL): true}, map[string]bool{}
 	}
 	prefix := u64key(seq)
 	cur := tx.Bucket(bucketRefs).Cursor()
@@ -191,17 +197,29 @@ func viewRecord(tx *bolt.Tx, seq uint64, rec *record, want int, asOf time.Time) 
 			return nil, err
 		}
 		if !asOf.IsZero() {
+			fetched[r.URL] = true
 			if r.FetchedAt.After(asOf) {
 				continue
 			}
 			if r.FetchedAt.After(rv.lastSeen) {
 				rv.lastSeen = r.FetchedAt
 			}
+			rawSeen[r.URL], normSeen[normURL(r.URL)] = true, true
 		}
 		rv.snapshots = append(rv.snapshots, newsarchive.SnapshotRef{
 			ID: strconv.FormatUint(keyU64(k[8:]), 10), URL: r.URL, FetchedAt: r.FetchedAt,
 			Status: r.Status, ContentHash: r.ContentHash,
 		})
+	}
+	if rawSeen != nil {
+		// A fetched URL counts when it was fetched by then; another (one
+		// the extractor named) when its normal form was.
+		rv.urls = nil
+		for _, u := range rec.Aliases {
+			if rawSeen[u] || (!fetched[u] && normSeen[normURL(u)]) {
+				rv.urls = append(rv.urls, u)
+			}
+		}
 	}
 	return rv, nil
 }
@@ -216,7 +234,7 @@ func (rv *recordView) article() (*newsarchive.Article, error) {
 	if a.Site == "" {
 		a.Site = rv.rec.Site
 	}
-	a.URLs = append([]string(nil), rv.rec.Aliases...)
+	a.URLs = append([]string(nil), rv.urls...)
 	a.Version = rv.version
 	a.FirstSeen, a.LastSeen = rv.rec.FirstSeen, rv.lastSeen
 	a.Snapshots = rv.snapshots
@@ -254,7 +272,7 @@ func (rv *recordView) appendJSON(buf *bytes.Buffer) error {
 	var tail bytes.Buffer
 	enc := json.NewEncoder(&tail)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(exportTail{URLs: rv.rec.Aliases, Version: rv.version,
+	if err := enc.Encode(exportTail{URLs: rv.urls, Version: rv.version,
 		FirstSeen: rv.rec.FirstSeen, LastSeen: rv.lastSeen, Snapshots: rv.snapshots}); err != nil {
 		return err
 	}

@@ -130,6 +130,11 @@ func TestCanonicalAndAliases(t *testing.T) {
 	if len(recs) != 1 || strings.Join(recs[0].URLs, " ") != strings.Join(want, " ") {
 		t.Fatalf("urls %q, want %q", recs[0].URLs, want)
 	}
+	// As of before the second fetch, the record had one URL.
+	old := exportAll(t, s, archive.ExportOptions{AsOf: day.Add(30 * time.Minute)})
+	if len(old) != 1 || strings.Join(old[0].URLs, " ") != canon {
+		t.Errorf("urls as of the first fetch: %q", old[0].URLs)
+	}
 	if err := s.Check(context.Background()); err != nil {
 		t.Error(err)
 	}
