@@ -150,7 +150,7 @@ func TestLinksMatchTokenizer(t *testing.T) {
 }
 
 func BenchmarkLinks(b *testing.B) {
-	srv := newServer(&testing.T{}, fixtures.Generated(10))
+	srv := newServer(b, fixtures.Generated(10))
 	resp, err := http.Get(srv.URL + fixtures.GeneratedPath(3))
 	if err != nil {
 		b.Fatal(err)
@@ -158,15 +158,17 @@ func BenchmarkLinks(b *testing.B) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	u := srv.URL + fixtures.GeneratedPath(3)
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
 	b.Run("scanner", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
 		cache := &linkCache{}
 		for b.Loop() {
 			links(body, u, cache)
 		}
 	})
 	b.Run("tokenizer", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
 		for b.Loop() {
 			tokenizerLinks(body, u)
 		}

@@ -15,7 +15,7 @@ func newTestLogger(w io.Writer) *slog.Logger {
 
 func netipParse(s string) (netip.Addr, error) { return netip.ParseAddr(s) }
 
-func newServer(t *testing.T, h http.Handler) *httptest.Server {
+func newServer(t testing.TB, h http.Handler) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
