@@ -88,7 +88,13 @@ func candWeight(c dateCand) float64 {
 	switch c.source {
 	case "json-ld", "meta":
 		return 3
-	case "time", "url", "feed", "sitemap":
+	case "time":
+		if c.kind == "out" {
+			// A <time> outside the article: a comment, a teaser.
+			return 1
+		}
+		return 2
+	case "url", "feed", "sitemap":
 		return 2
 	}
 	switch c.kind {
@@ -284,20 +290,18 @@ func (x *Extractor) timeDates(f *dateFinder, m *meta, scope *html.Node) {
 			other = append(other, t)
 		}
 	}
-	for _, list := range [][]*html.Node{inScope, other} {
+	for li, list := range [][]*html.Node{inScope, other} {
+		kind := [...]string{"", "out"}[li]
 		for _, t := range list {
 			v := attr(t, "datetime")
-			if v == "" {
-				v = innerText(t)
-				if p, ok := f.dp.find(v, f.dayFirst); ok {
-					f.add(p, "time")
+			if v != "" {
+				if p, ok := f.dp.parseMachine(v); ok {
+					f.addKind(p, "time", kind)
+					continue
 				}
-				continue
 			}
-			if !f.addValue(v, "time") {
-				if p, ok := f.dp.find(innerText(t), f.dayFirst); ok {
-					f.add(p, "time")
-				}
+			if p, ok := f.dp.find(innerText(t), f.dayFirst); ok {
+				f.addKind(p, "time", kind)
 			}
 		}
 	}
