@@ -275,7 +275,7 @@ func (r *run) emit(it *item, st *fetchState, dur time.Duration) outcome {
 		_ = r.bar.Add(1)
 	}
 	r.cfg.log.Info("fetched", "url", p.URL, "status", p.Status, "bytes", len(p.Body), "dur", dur)
-	if it.Depth < r.cfg.Depth && len(p.Body) > 0 {
+	if it.Depth < r.cfg.Depth && len(p.Body) > 0 && !headerNoFollow(st.header) {
 		for _, l := range links(p.Body, p.URL, &r.linkCache) {
 			if err := r.enqueue(&item{URL: l, Depth: it.Depth + 1}); err != nil {
 				return outcome{emitted: true, fatal: err}

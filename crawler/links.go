@@ -3,6 +3,7 @@ package crawler
 import (
 	"bytes"
 	"html"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -15,7 +16,9 @@ import (
 // HTML page, in order, without duplicates, resolved against the page's
 // <base href> if it has one, else against pageURL. Links marked
 // rel=nofollow and links that are not http(s) are left out; so is markup
-// inside comments, <script>, <style>, <textarea> and <title>.
+// inside comments, <script>, <style>, <textarea> and <title>. A page whose
+// <meta name="robots"> (or name="newsarchive") says nofollow or none has
+// no links to follow.
 //
 // It is a scanner, not a parser: colly's OnHTML builds a goquery tree and
 // resolves each link with a WHATWG parser, and even the x/net/html
@@ -32,8 +35,15 @@ func links(body []byte, pageURL string, cache *linkCache) []string {
 	}
 	seen := map[string]bool{}
 	var out []string
-	scanTags(body, func(tag, href, rel string) {
-		href = strings.TrimSpace(href)
+	nofollow := false
+	scanTags(body, func(tag string, a attrs) {
+		if tag == "meta" {
+			if robotsNames[strings.ToLower(strings.TrimSpace(a.name))] && noFollow(a.content) {
+				nofollow = true
+			}
+			return
+		}
+		href, rel := strings.TrimSpace(a.href), a.rel
 		if href == "" {
 			return
 		}
@@ -73,7 +83,45 @@ func links(body []byte, pageURL string, cache *linkCache) []string {
 		seen[u] = true
 		out = append(out, u)
 	})
+	if nofollow {
+		return nil
+	}
 	return out
+}
+
+// robotsNames are the <meta name> values whose robots directives apply to
+// this crawler.
+var robotsNames = map[string]bool{"robots": true, "newsarchive": true}
+
+// noFollow reports whether a robots directive list ("noindex, nofollow",
+// "none") forbids following links.
+func noFollow(directives string) bool {
+	for _, d := range strings.Split(directives, ",") {
+		switch strings.ToLower(strings.TrimSpace(d)) {
+		case "nofollow", "none":
+			return true
+		}
+	}
+	return false
+}
+
+// headerNoFollow reports whether X-Robots-Tag headers forbid following
+// links, for every crawler or for "newsarchive:".
+func headerNoFollow(h http.Header) bool {
+	for _, v := range h.Values("X-Robots-Tag") {
+		agent, rest, found := strings.Cut(v, ":")
+		if found && !strings.ContainsAny(agent, ",") {
+			// "googlebot: nofollow" is for googlebot only.
+			if !strings.EqualFold(strings.TrimSpace(agent), "newsarchive") {
+				continue
+			}
+			v = rest
+		}
+		if noFollow(v) {
+			return true
+		}
+	}
+	return false
 }
 
 // resolveClean resolves ref against base and cleans the result: the URL a
@@ -90,10 +138,10 @@ func resolveClean(base, ref string) (string, error) {
 	return urlnorm.Clean(b.ResolveReference(r).String())
 }
 
-// scanTags calls fn for every <a> and <base> start tag of an HTML
-// document, with its href and rel attributes (entities decoded). Comments
-// and the raw-text elements are skipped as a browser would.
-func scanTags(b []byte, fn func(tag, href, rel string)) {
+// scanTags calls fn for every <a>, <base> and <meta> start tag of an HTML
+// document, with its attributes (entities decoded). Comments and the
+// raw-text elements are skipped as a browser would.
+func scanTags(b []byte, fn func(tag string, a attrs)) {
 	for i := 0; ; {
 		j := bytes.IndexByte(b[i:], '<')
 		if j < 0 {
@@ -129,12 +177,14 @@ func scanTags(b []byte, fn func(tag, href, rel string)) {
 			tag = "a"
 		case isTag(rest, "base"):
 			tag = "base"
+		case isTag(rest, "meta"):
+			tag = "meta"
 		default:
 			continue
 		}
-		href, rel, n := tagAttrs(rest[len(tag):])
+		a, n := tagAttrs(rest[len(tag):])
 		i += len(tag) + n
-		fn(tag, href, rel)
+		fn(tag, a)
 	}
 }
 
@@ -166,9 +216,14 @@ func indexCloseTag(b []byte, name string) int {
 	}
 }
 
-// tagAttrs reads the attributes of a tag up to its '>', returning href,
-// rel and the bytes consumed.
-func tagAttrs(b []byte) (href, rel string, n int) {
+// attrs are the attributes scanTags reports (the first of each name).
+type attrs struct {
+	href, rel, name, content string
+}
+
+// tagAttrs reads the attributes of a tag up to its '>', returning the ones
+// of attrs and the bytes consumed.
+func tagAttrs(b []byte) (a attrs, n int) {
 	i := 0
 	space := func() {
 		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r' || b[i] == '\f' || b[i] == '/') {
@@ -178,10 +233,10 @@ func tagAttrs(b []byte) (href, rel string, n int) {
 	for {
 		space()
 		if i >= len(b) {
-			return href, rel, i
+			return a, i
 		}
 		if b[i] == '>' {
-			return href, rel, i + 1
+			return a, i + 1
 		}
 		start := i
 		for i < len(b) && b[i] != '=' && b[i] != '>' && b[i] != ' ' && b[i] != '\t' && b[i] != '\n' && b[i] != '\r' && b[i] != '\f' && b[i] != '/' {
@@ -205,7 +260,7 @@ func tagAttrs(b []byte) (href, rel string, n int) {
 				q := b[i]
 				k := bytes.IndexByte(b[i+1:], q)
 				if k < 0 {
-					return href, rel, len(b)
+					return a, len(b)
 				}
 				val = b[i+1 : i+1+k]
 				i += k + 2
@@ -218,10 +273,14 @@ func tagAttrs(b []byte) (href, rel string, n int) {
 			}
 		}
 		switch {
-		case href == "" && bytes.EqualFold(name, []byte("href")):
-			href = attrValue(val)
-		case rel == "" && bytes.EqualFold(name, []byte("rel")):
-			rel = attrValue(val)
+		case a.href == "" && bytes.EqualFold(name, []byte("href")):
+			a.href = attrValue(val)
+		case a.rel == "" && bytes.EqualFold(name, []byte("rel")):
+			a.rel = attrValue(val)
+		case a.name == "" && bytes.EqualFold(name, []byte("name")):
+			a.name = attrValue(val)
+		case a.content == "" && bytes.EqualFold(name, []byte("content")):
+			a.content = attrValue(val)
 		}
 	}
 }

@@ -38,6 +38,11 @@ func TestLinks(t *testing.T) {
 			[]string{"http://s.example/ok"}},
 		{"attributes", `<a data-x="1>2" rel = 'alternate' href = "/q" >x</a><a id=x href=/u>u</a><a hreflang="en" href="/v">v</a><a/href="/w">`,
 			[]string{"http://s.example/q", "http://s.example/u", "http://s.example/v", "http://s.example/w"}},
+		{"meta robots nofollow", `<meta name="robots" content="noindex, nofollow"><a href="/x">x</a>`, nil},
+		{"meta robots none", `<META NAME=ROBOTS CONTENT=none><a href="/x">x</a>`, nil},
+		{"meta newsarchive nofollow", `<meta name="newsarchive" content="nofollow"><a href="/x">x</a>`, nil},
+		{"meta for another bot", `<meta name="googlebot" content="nofollow"><meta name="robots" content="noarchive"><a href="/x">x</a>`,
+			[]string{"http://s.example/x"}},
 		{"broken HTML", "<a href=\"/x\xff\"><a href=/y><p><a href=\"/z", []string{"http://s.example/x%FF", "http://s.example/y"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -46,6 +51,30 @@ func TestLinks(t *testing.T) {
 				t.Errorf("links = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestHeaderNoFollow(t *testing.T) {
+	for _, tc := range []struct {
+		values []string
+		want   bool
+	}{
+		{nil, false},
+		{[]string{"noindex"}, false},
+		{[]string{"noindex, nofollow"}, true},
+		{[]string{"none"}, true},
+		{[]string{"googlebot: nofollow"}, false},
+		{[]string{"newsarchive: nofollow"}, true},
+		{[]string{"noarchive", "NoFollow"}, true},
+		{[]string{"unavailable_after: 25 Jun 2010 15:00:00 PST"}, false},
+	} {
+		h := http.Header{}
+		for _, v := range tc.values {
+			h.Add("X-Robots-Tag", v)
+		}
+		if got := headerNoFollow(h); got != tc.want {
+			t.Errorf("X-Robots-Tag %q: nofollow %v, want %v", tc.values, got, tc.want)
+		}
 	}
 }
 
@@ -70,10 +99,14 @@ func tokenizerLinks(body []byte, pageURL string) []string {
 	base, baseSeen := pageURL, false
 	seen := map[string]bool{}
 	var out []string
+	nofollow := false
 	z := html.NewTokenizer(bytes.NewReader(body))
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
+			if nofollow {
+				return nil
+			}
 			return out
 		}
 		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
@@ -81,6 +114,25 @@ func tokenizerLinks(body []byte, pageURL string) []string {
 		}
 		name, hasAttr := z.TagName()
 		a := atom.Lookup(name)
+		if hasAttr && a == atom.Meta {
+			var mname, content string
+			for {
+				k, v, more := z.TagAttr()
+				if string(k) == "name" && mname == "" {
+					mname = string(v)
+				}
+				if string(k) == "content" && content == "" {
+					content = string(v)
+				}
+				if !more {
+					break
+				}
+			}
+			if robotsNames[strings.ToLower(strings.TrimSpace(mname))] && noFollow(content) {
+				nofollow = true
+			}
+			continue
+		}
 		if !hasAttr || a != atom.A && a != atom.Base {
 			continue
 		}
