@@ -31,8 +31,9 @@
 //
 // Every host has a gate: at most Options.Parallelism requests in flight and
 // request starts spaced by Options.Delay, or by the host's robots.txt
-// Crawl-delay when that is longer. robots.txt is obeyed (unless
-// IgnoreRobots). A 429 (or a 502, 503, 504) pauses the whole host for the Retry-After the
+// Crawl-delay when that is longer (a host asking for more than
+// MaxCrawlDelay is skipped). robots.txt is obeyed (unless IgnoreRobots),
+// and so are nofollow in <meta name="robots"> and X-Robots-Tag. A 429 (or a 502, 503, 504) pauses the whole host for the Retry-After the
 // server asked for (or an exponential back-off when it gave none), with
 // jitter, and the URL is retried within a per-URL and a per-run budget.
 // Conditional requests (If-None-Match, If-Modified-Since) are sent when
