@@ -24,8 +24,8 @@
 // utm_* parameters is another URL than its clean form, and both are fetched,
 // because the archive records every URL an article was fetched under (the
 // page's rel=canonical, not the crawler, says they are one article). When a
-// redirect happens, Page.URL is where it ended and
-// Page.RequestedURL the URL that was asked for.
+// redirect happens, Page.URL is where it ended and Page.RequestedURL the
+// URL that was asked for.
 //
 // # Politeness
 //
@@ -33,9 +33,10 @@
 // request starts spaced by Options.Delay, or by the host's robots.txt
 // Crawl-delay when that is longer (a host asking for more than
 // MaxCrawlDelay is skipped). robots.txt is obeyed (unless IgnoreRobots),
-// and so are nofollow in <meta name="robots"> and X-Robots-Tag. A 429 (or a 502, 503, 504) pauses the whole host for the Retry-After the
-// server asked for (or an exponential back-off when it gave none), with
-// jitter, and the URL is retried within a per-URL and a per-run budget.
+// and so are nofollow in <meta name="robots"> and X-Robots-Tag. A 429 (or
+// a 502, 503, 504) pauses the whole host for the Retry-After the server
+// asked for (or an exponential back-off when it gave none), with jitter,
+// and the URL is retried within a per-URL and a per-run budget.
 // Conditional requests (If-None-Match, If-Modified-Since) are sent when
 // Options.Validators knows the page; a 304 is emitted as a Page with Status
 // 304 and no body.
