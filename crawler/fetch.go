@@ -160,8 +160,11 @@ func (r *run) work(it *item) outcome {
 	if err := g.acquire(r.ctx, r.cfg.now); err != nil {
 		return outcome{} // stopping: the item's lease is queued for the next Run
 	}
+	// The slot is held until the page is stored and marked done, so a
+	// host has at most Parallelism pages between request and done: what a
+	// kill makes the next Run fetch again, and the bodies held in memory.
+	defer g.release()
 	st, dur, err := r.fetch(it)
-	g.release()
 	if st.status != 0 {
 		r.count(func(s *Stats) { s.Fetched++; s.Bytes += int64(len(st.body)) })
 		r.metrics().fetched(st.status, len(st.body), dur)

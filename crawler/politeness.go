@@ -11,8 +11,9 @@ import (
 	"github.com/temoto/robotstxt"
 )
 
-// gate is the politeness state of one host: how many requests may be in
-// flight, and when the next one may start.
+// gate is the politeness state of one host: how many pages may be in
+// flight (from request to stored and marked done), and when the next
+// request may start.
 type gate struct {
 	sem   chan struct{}
 	mu    sync.Mutex

@@ -76,8 +76,8 @@ func (r *run) loop() error {
 	return nil
 }
 
-// workersPerSlot is how many workers there are for each request a host
-// may have in flight. Most of them wait at the host's gate or in the Sink;
+// workersPerSlot is how many workers there are for each page a host may
+// have in flight. Most of them wait at the host's gate with an item taken;
 // the point is to have many Frontier writes pending at once, which bbolt
 // commits with one sync: on the 2,000-page generated site with the archive's
 // frontier, 1 worker per slot gave 123 pages/s, 2 gave 244, 4 gave 421 and
