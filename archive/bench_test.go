@@ -20,7 +20,9 @@ import (
 	"github.com/newsarchive/newsarchive/fixtures"
 )
 
-// Size benchmarks: stored bytes per snapshot against a gzip-per-record
+// Size benchmarks (dict=false: every body compressed on its own;
+// dict=true: per-host dictionaries and deltas against the URL's first
+// fetch): stored bytes per snapshot against a gzip-per-record
 // WARC of the same responses (each response record gzipped on its own at
 // level 6, as .warc.gz files are written).
 //
@@ -101,9 +103,10 @@ func benchPages(b *testing.B, limit int) []*newsarchive.Page {
 	return pages
 }
 
-// measureSize stores pages in a new archive and reports bytes per
-// snapshot against gzip WARC.
-func measureSize(b *testing.B, pages []*newsarchive.Page, opts archive.Options) {
+// measureSize stores pages in a new archive, batch pages per commit (a
+// page cannot be a delta of another page of its own batch: none is stored
+// yet), and reports bytes per snapshot against gzip WARC.
+func measureSize(b *testing.B, pages []*newsarchive.Page, opts archive.Options, batch int) {
 	ctx := context.Background()
 	gz, raw := 0, 0
 	for _, p := range pages {
@@ -116,8 +119,10 @@ func measureSize(b *testing.B, pages []*newsarchive.Page, opts archive.Options) 
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := s.PutBatch(ctx, pages); err != nil {
-			b.Fatal(err)
+		for i := 0; i < len(pages); i += batch {
+			if _, err := s.PutBatch(ctx, pages[i:min(i+batch, len(pages))]); err != nil {
+				b.Fatal(err)
+			}
 		}
 		st, err := s.Stats(ctx)
 		if err != nil {
@@ -142,6 +147,7 @@ func measureSize(b *testing.B, pages []*newsarchive.Page, opts archive.Options) 
 func sizeOptions(dict bool) archive.Options {
 	o := archive.DefaultOptions()
 	o.NoDictionary = !dict
+	o.NoDelta = !dict
 	return o
 }
 
@@ -153,15 +159,20 @@ func BenchmarkSizeSameSite(b *testing.B) {
 	pages = append(pages, generatedPages(100, day.Add(24*time.Hour), "Sunday, January 19, 2025")...)
 	pages = append(pages, generatedPages(100, day.Add(48*time.Hour), "Monday, January 20, 2025")...)
 	for _, dict := range []bool{false, true} {
-		b.Run(fmt.Sprint("dict=", dict), func(b *testing.B) { measureSize(b, pages, sizeOptions(dict)) })
+		b.Run(fmt.Sprint("dict=", dict), func(b *testing.B) { measureSize(b, pages, sizeOptions(dict), 100) })
 	}
+	b.Run("dict=true/nodelta", func(b *testing.B) {
+		o := sizeOptions(true)
+		o.NoDelta = true
+		measureSize(b, pages, o, 100)
+	})
 }
 
 // Same site, each page fetched once.
 func BenchmarkSizeSameSiteOnce(b *testing.B) {
 	pages := generatedPages(300, day, "")
 	for _, dict := range []bool{false, true} {
-		b.Run(fmt.Sprint("dict=", dict), func(b *testing.B) { measureSize(b, pages, sizeOptions(dict)) })
+		b.Run(fmt.Sprint("dict=", dict), func(b *testing.B) { measureSize(b, pages, sizeOptions(dict), 100) })
 	}
 }
 
@@ -169,13 +180,14 @@ func BenchmarkSizeSameSiteOnce(b *testing.B) {
 func BenchmarkSizeUnrelated(b *testing.B) {
 	pages := benchPages(b, 300)
 	for _, dict := range []bool{false, true} {
-		b.Run(fmt.Sprint("dict=", dict), func(b *testing.B) { measureSize(b, pages, sizeOptions(dict)) })
+		b.Run(fmt.Sprint("dict=", dict), func(b *testing.B) { measureSize(b, pages, sizeOptions(dict), 100) })
 	}
 }
 
 // demoSitePages are the bundled demo site's HTML pages (as served by
 // fixtures.Handler) followed by the four captures of one article.
 func demoSitePages(b *testing.B) []*newsarchive.Page {
+	b.Helper()
 	h := fixtures.Handler()
 	var pages []*newsarchive.Page
 	err := fs.WalkDir(fixtures.Site, "site", func(path string, d fs.DirEntry, err error) error {
@@ -209,6 +221,11 @@ func demoSitePages(b *testing.B) []*newsarchive.Page {
 func BenchmarkSizeDemoSite(b *testing.B) {
 	pages := demoSitePages(b)
 	for _, dict := range []bool{false, true} {
-		b.Run(fmt.Sprint("dict=", dict), func(b *testing.B) { measureSize(b, pages, sizeOptions(dict)) })
+		b.Run(fmt.Sprint("dict=", dict), func(b *testing.B) { measureSize(b, pages, sizeOptions(dict), 1) })
 	}
+	b.Run("dict=true/nodelta", func(b *testing.B) {
+		o := sizeOptions(true)
+		o.NoDelta = true
+		measureSize(b, pages, o, 1)
+	})
 }

@@ -43,6 +43,14 @@ func (s *Store) Check(ctx context.Context) error {
 			if b.Codec == codecZstdDict && tx.Bucket(bucketDicts).Get(dictKey(b.DictID)) == nil {
 				report("body %d: dictionary %d missing", keyU64(k), b.DictID)
 			}
+			if b.Codec == codecDelta {
+				bv := tx.Bucket(bucketBodies).Get(u64key(b.BaseID))
+				if bv == nil {
+					report("body %d: base %d missing", keyU64(k), b.BaseID)
+				} else if bb, err := decodeBody(bv); err != nil || bb.Codec == codecDelta {
+					report("body %d: base %d is not a whole body", keyU64(k), b.BaseID)
+				}
+			}
 			storedBytes += uint64(len(v))
 			return nil
 		}); err != nil {

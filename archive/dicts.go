@@ -167,10 +167,13 @@ func (s *Store) readBody(tx *bolt.Tx, id uint64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if b.Codec == codecZstdDict {
+	switch b.Codec {
+	case codecZstdDict:
 		if err := s.loadDict(tx, b.DictID); err != nil {
 			return nil, err
 		}
+	case codecDelta:
+		return s.readDelta(tx, id, b)
 	}
 	return s.codec.decompress(b)
 }

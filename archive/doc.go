@@ -17,8 +17,10 @@
 // body, never rewritten by the pipeline. Bodies are compressed with zstd
 // and content-addressed by SHA-256: a byte-identical body is stored once,
 // and the later fetch is a revisit that points at it. Each host gets a
-// compression dictionary made of its first page, so the markup its pages
-// share is not paid for again.
+// compression dictionary made of its first HTML page, so the markup its
+// pages share is not paid for again, and a page fetched again is stored as
+// a delta of its first fetch (delta.go) when that is smaller: a new header
+// date and new teasers cost tens of bytes, not a whole page.
 //
 // Records are keyed by canonical URL (Article.URL, normalised by
 // internal/urlnorm); every URL an article was fetched under becomes an

@@ -33,6 +33,7 @@ const (
 	codecRaw      = 0 // stored as is (empty or incompressible bodies)
 	codecZstd     = 1 // zstd frame, no dictionary
 	codecZstdDict = 2 // zstd frame against dictionary dictID
+	codecDelta    = 3 // zstd frame of a delta (delta.go) against body BaseID
 )
 
 // u64key is the 8-byte big-endian key of a sequence number.
@@ -460,6 +461,7 @@ type body struct {
 	DictID uint32
 	RawLen int
 	Data   []byte
+	BaseID uint64 // for codecDelta: the body the delta applies to
 }
 
 func encodeBody(b *body) []byte {
@@ -468,6 +470,9 @@ func encodeBody(b *body) []byte {
 	e.byte(b.Codec)
 	e.uvarint(uint64(b.DictID))
 	e.uvarint(uint64(b.RawLen))
+	if b.Codec == codecDelta {
+		e.uvarint(b.BaseID)
+	}
 	e.b = append(e.b, b.Data...)
 	return e.b
 }
@@ -480,6 +485,9 @@ func decodeBody(v []byte) (*body, error) {
 	b.Codec = d.byte()
 	b.DictID = uint32(d.uvarint())
 	b.RawLen = int(d.uvarint())
+	if b.Codec == codecDelta {
+		b.BaseID = d.uvarint()
+	}
 	if d.err != nil {
 		return nil, d.err
 	}

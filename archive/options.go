@@ -49,6 +49,11 @@ type Options struct {
 	// crawler worker that long on every write.
 	BatchDelay time.Duration
 
+	// NoDelta turns off deltas: a page fetched again is compressed on its
+	// own instead of as the difference from its first fetch. False stores
+	// a re-fetched page as a delta whenever that is smaller.
+	NoDelta bool
+
 	// NoDictionary turns off per-host compression dictionaries: every body
 	// is compressed on its own. False learns one dictionary per host from
 	// its first pages, which makes same-site bodies several times smaller.

@@ -346,8 +346,20 @@ func (s *Store) prepare(in *ingest) error {
 			return err
 		}
 	}
-	in.stored, err = s.codec.compress(p.Body, in.planDict)
-	return err
+	if in.stored, err = s.codec.compress(p.Body, in.planDict); err != nil {
+		return err
+	}
+	if !s.opts.NoDelta && len(p.Body) >= minDeltaBody {
+		baseID, base, err := s.deltaBase(in.norm)
+		if err != nil {
+			return err
+		}
+		if base != nil {
+			in.stored, err = s.compressDelta(baseID, base, p.Body, in.stored)
+		}
+		return err
+	}
+	return nil
 }
 
 // prepareArticle normalises the article's URLs and encodes it as a

@@ -470,3 +470,34 @@ func TestOddURLs(t *testing.T) {
 	}
 	exportAll(t, s, archive.ExportOptions{})
 }
+
+// A page fetched again is stored as a small delta of its first fetch and
+// reads back byte for byte, also after a reopen.
+func TestRefetchIsADelta(t *testing.T) {
+	ctx := context.Background()
+	s, path := MustOpen(t, &fakeExtractor{})
+	const u = "https://news.example/delta"
+	text := strings.Repeat("A long article paragraph that stays the same. ", 400)
+	var ids []string
+	var bodies [][]byte
+	for i, date := range []string{"Saturday, January 18, 2025", "Sunday, January 19, 2025", "Monday, January 20, 2025"} {
+		p := page(u, day.Add(time.Duration(i)*24*time.Hour), date, "", "Title", text)
+		r := MustPut(t, s, p)
+		if i > 0 && r.BodyBytes > 200 {
+			t.Errorf("day %d cost %d body bytes, want a small delta", i+1, r.BodyBytes)
+		}
+		ids = append(ids, r.SnapshotID)
+		bodies = append(bodies, p.Body)
+	}
+	s.Close()
+	s2 := MustOpenPath(t, path, &fakeExtractor{})
+	for i, id := range ids {
+		sn, err := s2.Snapshot(ctx, id)
+		if err != nil || !bytes.Equal(sn.Body, bodies[i]) {
+			t.Errorf("snapshot %s: body differs (%v)", id, err)
+		}
+	}
+	if err := s2.Check(ctx); err != nil {
+		t.Error(err)
+	}
+}
