@@ -111,7 +111,11 @@ func hiddenNode(n *html.Node) bool {
 				return true
 			}
 		case "style":
-			s := strings.ToLower(a.Val)
+			s := a.Val
+			if len(s) > maxClassLen {
+				s = s[:maxClassLen]
+			}
+			s = strings.ToLower(s)
 			if strings.Contains(s, "display:none") || strings.Contains(s, "display: none") || strings.Contains(s, "visibility:hidden") || strings.Contains(s, "visibility: hidden") {
 				return true
 			}

@@ -42,6 +42,9 @@ func isElem(n *html.Node, as ...atom.Atom) bool {
 	return false
 }
 
+// maxClassLen is how much of a class or id attribute is looked at.
+const maxClassLen = 512
+
 // classID returns the lower-cased class and id of n joined by a space.
 func classID(n *html.Node) string {
 	var c, id string
@@ -55,6 +58,14 @@ func classID(n *html.Node) string {
 	}
 	if c == "" && id == "" {
 		return ""
+	}
+	// Real class lists are short; a megabyte attribute must not cost a
+	// megabyte on every lookup.
+	if len(c) > maxClassLen {
+		c = c[:maxClassLen]
+	}
+	if len(id) > maxClassLen {
+		id = id[:maxClassLen]
 	}
 	return strings.ToLower(c + " " + id)
 }

@@ -54,12 +54,13 @@ func FuzzExtract(f *testing.F) {
 func TestPathological(t *testing.T) {
 	x := extract.New(extract.DefaultOptions())
 	pages := map[string]string{
-		"deep divs":        strings.Repeat("<div>", 100000) + "<p>deep text here</p>",
-		"deep inline":      "<p>" + strings.Repeat("<b><i>", 50000) + "x",
-		"megabyte attr":    `<html><body><div class="` + strings.Repeat("a ", 1<<20) + `"><p>text</p></div></body></html>`,
-		"many paragraphs":  "<html><body>" + strings.Repeat("<p>Some text, with commas, and words in it to score.</p>", 20000) + "</body></html>",
-		"many tables":      strings.Repeat("<table><tr><td>", 3000),
-		"unclosed comment": "<html><body><p>a</p><!-- " + strings.Repeat("x", 1<<20),
+		"deep divs":                           strings.Repeat("<div>", 100000) + "<p>deep text here</p>",
+		"deep inline":                         "<p>" + strings.Repeat("<b><i>", 50000) + "x",
+		"megabyte attr":                       `<html><body><div class="` + strings.Repeat("a ", 1<<20) + `"><p>text</p></div></body></html>`,
+		"megabyte class over many paragraphs": `<div class="` + strings.Repeat("a ", 1<<19) + `">` + strings.Repeat("<p>some text here.</p>", 2000) + `</div>`,
+		"many paragraphs":                     "<html><body>" + strings.Repeat("<p>Some text, with commas, and words in it to score.</p>", 20000) + "</body></html>",
+		"many tables":                         strings.Repeat("<table><tr><td>", 3000),
+		"unclosed comment":                    "<html><body><p>a</p><!-- " + strings.Repeat("x", 1<<20),
 	}
 	for name, body := range pages {
 		t.Run(name, func(t *testing.T) {
