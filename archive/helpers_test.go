@@ -112,6 +112,9 @@ func MustOpen(t testing.TB, f *fakeExtractor) (*archive.Store, string) {
 func MustOpenPath(t testing.TB, path string, f *fakeExtractor) *archive.Store {
 	t.Helper()
 	opts := archive.DefaultOptions()
+	// No fsync: a test process that ends loses nothing, and tests stay
+	// fast on a busy disk. The process tests keep fsync on.
+	opts.NoSync = true
 	if f != nil {
 		opts.Extract = f.Extract
 	}

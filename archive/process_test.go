@@ -111,7 +111,7 @@ func TestKilledWriterLeavesConsistentArchive(t *testing.T) {
 	for round := range 3 {
 		cmd, sc := startHelper(t, "writer", path)
 		// Let it write a while (more each round), then kill it mid-ingest.
-		waitFor(t, sc, fmt.Sprint("put ", 20+round*40))
+		waitFor(t, sc, fmt.Sprint("put ", 10+round*25))
 		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
