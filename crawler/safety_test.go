@@ -128,3 +128,31 @@ func TestCookiesKeptPerHost(t *testing.T) {
 		t.Errorf("frontier cookies %q", c)
 	}
 }
+
+// strictFrontier returns an error from GetRequest on an empty queue, as
+// colly's queue contract (and the archive's Frontier) does.
+type strictFrontier struct{ Frontier }
+
+var errQueueEmpty = errors.New("queue empty")
+
+func (f strictFrontier) GetRequest() ([]byte, error) {
+	b, err := f.Frontier.GetRequest()
+	if b == nil && err == nil {
+		return nil, errQueueEmpty
+	}
+	return b, err
+}
+
+func TestStrictFrontierConcurrentTakes(t *testing.T) {
+	s := newSite(t)
+	for range 20 {
+		sink := &memSink{}
+		o := testOptions(sink, s.URL+"/", s.URL+"/sitemap.xml", s.URL+"/feed.rss")
+		o.Depth = 3
+		o.Frontier = strictFrontier{noPeek{NewMemoryFrontier()}}
+		mustRun(t, o)
+		if len(sink.pages) < 8 {
+			t.Fatalf("%d pages", len(sink.pages))
+		}
+	}
+}

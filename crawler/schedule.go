@@ -238,6 +238,7 @@ func (r *run) take(seed *item) (*item, error) {
 		r.sched.popMu.Lock()
 		defer r.sched.popMu.Unlock()
 	}
+	getErrs := 0
 	for {
 		if n, err := r.frontier.QueueSize(); err != nil {
 			return nil, ferr(err)
@@ -253,12 +254,15 @@ func (r *run) take(seed *item) (*item, error) {
 		}
 		if err != nil {
 			// Another worker may have emptied the queue since QueueSize
-			// (some Frontiers, like colly's contract, call that an error).
-			if n, serr := r.frontier.QueueSize(); serr == nil && n == 0 {
-				return nil, nil
+			// (colly's contract, which the archive follows, calls that an
+			// error), and may have queued a lease since: look again, a few
+			// times, before calling the Frontier broken.
+			if getErrs++; getErrs < 5 {
+				continue
 			}
 			return nil, ferr(err)
 		}
+		getErrs = 0
 		if raw == nil {
 			return nil, nil
 		}
