@@ -1,0 +1,88 @@
+package extract
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+)
+
+func TestDecode(t *testing.T) {
+	latin1 := func(s string) []byte {
+		b, err := charmap.ISO8859_1.NewEncoder().Bytes([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	cp1251 := func(s string) []byte {
+		b, err := charmap.Windows1251.NewEncoder().Bytes([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	utf16 := func(s string) []byte {
+		b, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	tests := []struct {
+		name        string
+		body        []byte
+		contentType string
+		want        string // substring of the decoded text
+	}{
+		{"utf-8 declared in header", []byte("<p>Kléber à Noël</p>"), "text/html; charset=utf-8", "Kléber à Noël"},
+		{"latin-1 in header", latin1("<p>Kléber à Noël</p>"), "text/html; charset=iso-8859-1", "Kléber à Noël"},
+		{"latin-1 in meta", latin1(`<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"><p>Kléber à Noël</p>`), "", "Kléber à Noël"},
+		{"windows-1251 in meta", cp1251(`<meta charset="windows-1251"><p>Привет, мир</p>`), "", "Привет, мир"},
+		{"utf-16 with BOM", utf16("<p>Kléber à Noël</p>"), "", "Kléber à Noël"},
+		{"declared latin-1, really utf-8", []byte(`<meta charset="iso-8859-1"><p>Kléber à Noël</p>`), "", "Kléber à Noël"},
+		{"declared utf-8, really latin-1", latin1(`<meta charset="utf-8"><p>Kléber à Noël</p>`), "text/html; charset=utf-8", "Kléber à Noël"},
+		{"undeclared latin-1", latin1(`<p>Kléber à Noël</p>`), "", "Kléber à Noël"},
+		{"utf-8 BOM", append([]byte("\xef\xbb\xbf"), "<p>Kléber</p>"...), "", "<p>Kléber</p>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := decode(tt.body, tt.contentType)
+			if !utf8.ValidString(got) {
+				t.Fatal("not valid UTF-8")
+			}
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("decode = %q, want it to contain %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIsHTML(t *testing.T) {
+	tests := []struct {
+		name string
+		ct   string
+		body string
+		want bool
+	}{
+		{"html", "text/html", "<p>x</p>", true},
+		{"undeclared html", "", "<!doctype html><title>x</title>", true},
+		{"long style first", "", "<style>" + strings.Repeat("body{margin:0}\n", 1000) + "</style><div>x</div>", true},
+		{"png", "image/png", "\x89PNG\r\n\x1a\n\x00\x00", false},
+		{"pdf undeclared", "", "%PDF-1.7\n\x00\x01binary", false},
+		{"json", "application/json", `{"a":1}`, false},
+		{"plain text", "text/plain", "just words, no markup", false},
+	}
+	for _, tt := range tests {
+		h := http.Header{}
+		if tt.ct != "" {
+			h.Set("Content-Type", tt.ct)
+		}
+		if got := isHTML(h, []byte(tt.body)); got != tt.want {
+			t.Errorf("%s: isHTML = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
