@@ -170,5 +170,34 @@ func isJunkKind(n *html.Node, inArticle bool, s *nstat) (junk, hard bool) {
 	if n.DataAtom == atom.Article || strings.EqualFold(attr(n, "itemprop"), "articleBody") {
 		return false, false
 	}
-	return !big && junkClass(classID(n)), false
+	ci := classID(n)
+	if commentClass(ci) {
+		// Reader comments are long, plain text: never "too big to be
+		// furniture".
+		return true, true
+	}
+	return !big && junkClass(ci), false
+}
+
+// commentClass reports a class or id of a reader-comments section.
+func commentClass(ci string) bool {
+	if ci == "" {
+		return false
+	}
+	hit := false
+	for _, w := range [...]string{"comment", "disqus", "replies", "respond", "discussion"} {
+		if strings.Contains(ci, w) {
+			hit = true
+			break
+		}
+	}
+	if !hit {
+		return false
+	}
+	for _, w := range goodWords {
+		if strings.Contains(ci, w) {
+			return false
+		}
+	}
+	return !strings.Contains(ci, "comments-open") && !strings.Contains(ci, "comment-status")
 }
