@@ -71,6 +71,9 @@ var optionalBuckets = map[string]bool{string(bucketFrontier): true}
 var (
 	metaSchema   = []byte("schema")
 	metaCounters = []byte("counters")
+	// metaFallbackDict: id (4) of the dictionary for hosts that have none
+	// yet: the archive's first host dictionary.
+	metaFallbackDict = []byte("fallbackdict")
 )
 
 // SchemaVersion is the layout version of the archive file this package

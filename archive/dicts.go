@@ -32,6 +32,8 @@ type dictState struct {
 	enabled bool
 	mu      sync.Mutex
 	hosts   map[string]hostDictEntry
+
+	fallback hostDictEntry // the dictionary of hosts without one; id 0 until known
 }
 
 // hostDictEntry is a host's dictionary: its id and the hash of its body.
@@ -91,6 +93,38 @@ func (s *Store) hostDict(host string) (uint32, [32]byte, error) {
 	}
 	s.dicts.mu.Lock()
 	s.dicts.hosts[host] = hostDictEntry{id: id, src: src}
+	s.dicts.mu.Unlock()
+	return id, src, nil
+}
+
+// fallbackDict returns the dictionary for a host's first page: the
+// archive's first host dictionary, or 0 when there is none yet.
+func (s *Store) fallbackDict() (uint32, [32]byte, error) {
+	var src [32]byte
+	if !s.dicts.enabled {
+		return 0, src, nil
+	}
+	s.dicts.mu.Lock()
+	fb := s.dicts.fallback
+	s.dicts.mu.Unlock()
+	if fb.id != 0 && s.codec.hasDict(fb.id) {
+		return fb.id, fb.src, nil
+	}
+	var id uint32
+	err := s.view(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketMeta).Get(metaFallbackDict)
+		if len(v) != 4 {
+			return nil
+		}
+		id = binary.BigEndian.Uint32(v)
+		copy(src[:], tx.Bucket(bucketDicts).Get(v))
+		return s.loadDict(tx, id)
+	})
+	if err != nil || id == 0 {
+		return 0, src, err
+	}
+	s.dicts.mu.Lock()
+	s.dicts.fallback = hostDictEntry{id: id, src: src}
 	s.dicts.mu.Unlock()
 	return id, src, nil
 }

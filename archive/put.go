@@ -274,20 +274,22 @@ func (s *Store) planDict(in *ingest, pending map[string]*pendingDict) error {
 		in.planDict, in.dictSrc = id, src
 		return err
 	}
-	if pending == nil {
-		return nil
+	if pending != nil {
+		if pd := pending[in.host]; pd != nil {
+			in.planDict, in.dictSrc = pd.id, pd.src
+			return nil
+		}
+		if s.dicts.enabled && in.host != "" && dictWorthy(in.page.Body) {
+			// The rest of the batch compresses against this body.
+			pd := &pendingDict{id: dictIDFor(in.hash), src: in.hash}
+			s.codec.addDict(pd.id, dictContent(in.page.Body))
+			pending[in.host] = pd
+		}
 	}
-	if pd := pending[in.host]; pd != nil {
-		in.planDict, in.dictSrc = pd.id, pd.src
-		return nil
-	}
-	if s.dicts.enabled && in.host != "" && dictWorthy(in.page.Body) {
-		// The rest of the batch compresses against this body.
-		pd := &pendingDict{id: dictIDFor(in.hash), src: in.hash}
-		s.codec.addDict(pd.id, dictContent(in.page.Body))
-		pending[in.host] = pd
-	}
-	return nil
+	// A host's first page: another site's page is a better dictionary
+	// than none (HTML shares its tags, scripts and boilerplate).
+	in.planDict, in.dictSrc, err = s.fallbackDict()
+	return err
 }
 
 // aliasURL is a URL to file under a record: as given, and its normal form.
@@ -482,17 +484,18 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 			c.BodyBytes += uint64(len(p.Body))
 			c.StoredBytes += uint64(len(enc))
 			in.res.BodyBytes = len(enc)
-			switch {
-			case in.stored.DictID != 0:
-				ok, err := ensureDict(tx, in.host, in.stored.DictID, in.dictSrc)
+			if in.stored.DictID != 0 {
+				ok, err := ensureDict(tx, "", in.stored.DictID, in.dictSrc)
 				if err != nil {
 					return err
 				}
 				if !ok {
 					return fmt.Errorf("%w: dictionary id %d taken by another body", ErrCorrupt, in.stored.DictID)
 				}
-			case s.dicts.enabled && dictWorthy(p.Body) && in.host != "" &&
-				getKey(tx.Bucket(bucketHostDicts), indexKey(in.host)) == nil:
+			}
+			if s.dicts.enabled && dictWorthy(p.Body) && in.host != "" &&
+				getKey(tx.Bucket(bucketHostDicts), indexKey(in.host)) == nil {
+				// The host's first HTML page becomes its dictionary.
 				id := dictIDFor(in.hash)
 				ok, err := ensureDict(tx, in.host, id, in.hash)
 				if err != nil {
@@ -500,6 +503,12 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 				}
 				if ok {
 					in.dictID, in.dictContent = id, dictContent(p.Body)
+					meta := tx.Bucket(bucketMeta)
+					if meta.Get(metaFallbackDict) == nil {
+						if err := meta.Put(metaFallbackDict, dictKey(id)); err != nil {
+							return err
+						}
+					}
 				}
 			}
 			art = in.article

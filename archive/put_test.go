@@ -333,7 +333,7 @@ func TestPutRejects(t *testing.T) {
 	}
 }
 
-// PutBatch files pages as Put one by one does, dictionaries included.
+// PutBatch files pages as Put one by one does.
 func TestPutBatchMatchesPut(t *testing.T) {
 	ctx := context.Background()
 	var pages []*newsarchive.Page
@@ -370,7 +370,9 @@ func TestPutBatchMatchesPut(t *testing.T) {
 	}
 	sa, _ := one.Stats(ctx)
 	sb, _ := batch.Stats(ctx)
-	sa.FileBytes, sb.FileBytes = 0, 0
+	// Compression may differ: pages of one batch cannot use what the batch
+	// stores (a delta of a page stored in it, the first dictionary).
+	sa.FileBytes, sb.FileBytes, sa.StoredBytes, sb.StoredBytes = 0, 0, 0, 0
 	if sa != sb {
 		t.Errorf("stats one by one %+v, batch %+v", sa, sb)
 	}
