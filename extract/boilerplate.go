@@ -25,6 +25,7 @@ var (
 		"entry-meta", "article-meta", "meta-data", "jump-link", "read-more", "readmore",
 		"more-stories", "hidden", "header", "newsfeed", "nav-", "-nav", "rating", "author-info",
 		"about-author", "author-box", "table-of-contents", "toc-", "wp-block-buttons", "inline-ad",
+		"sharedaddy", "jp-post-flair", "jp-relatedposts", "testimonial",
 	}
 	junkTokens = [...]string{"date", "dates", "time", "timestamp", "pubdate", "published", "ad", "ads", "nav", "tags", "tools", "meta", "share", "print", "aside", "sidebar", "banner", "hide", "bio"}
 	goodWords  = [...]string{"article", "body", "content", "entry", "main", "post", "story", "text", "blog", "prose", "column", "shadow"}

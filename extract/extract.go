@@ -132,6 +132,7 @@ var boilerLines = [...]string{
 	"continue reading", "sign up", "subscribe", "follow us", "skip to content", "skip to main content",
 	"loading", "comments", "leave a comment", "leave a reply", "related", "back to top", "menu",
 	"scroll to continue with content", "story continues below advertisement", "copy link", "link copied",
+	"like this", "like loading", "loading paragraph", "loading image", "share this story", "print this page",
 }
 
 // paragraphs returns the body paragraphs: the content blocks without
@@ -201,6 +202,9 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 		if len(b.text) < 80 && e.isDateLine(b.text) {
 			continue
 		}
+		if b.kind != 'q' && looksLikeData(b.text) {
+			continue
+		}
 		emitted[b.key] = true
 		emittedChars += len(b.text)
 		out = append(out, b.text)
@@ -235,6 +239,15 @@ func isEndLabel(key string) bool {
 		}
 	}
 	return false
+}
+
+// looksLikeData reports a block that is serialised data (a JSON object
+// rendered as text by a script-driven page), not prose.
+func looksLikeData(s string) bool {
+	if len(s) < 20 || (s[0] != '{' && s[0] != '[') {
+		return false
+	}
+	return strings.Count(s, "\":") >= 3
 }
 
 func isBoilerLine(key string) bool {
