@@ -193,7 +193,7 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 				continue
 			}
 		}
-		if b.links*10 > len(b.text)*8 && len(b.text) < 300 {
+		if b.links*10 > len(b.text)*8 && len(b.text) < 300 && b.kind != 'p' && b.kind != 'h' && b.kind != 'l' {
 			continue
 		}
 		if len(b.key) < 40 && isBoilerLine(b.key) {
