@@ -376,3 +376,24 @@ func TestBlockedAddr(t *testing.T) {
 		}
 	}
 }
+
+func TestResumeWithSeedsDone(t *testing.T) {
+	// Every seed done in the generation and the queue empty but for
+	// leases: the run must still take every seed in turn and finish.
+	s := newSite(t)
+	f := NewMemoryFrontier()
+	f.Init()
+	seeds := []string{s.URL + "/a/1", s.URL + "/a/2", s.URL + "/a/3", s.URL + "/a/4"}
+	for _, u := range seeds[:3] {
+		f.Visited(doneID(0, u))
+	}
+	sink := &memSink{}
+	o := testOptions(sink, seeds...)
+	o.Depth = 0
+	o.Parallelism = 1
+	o.Frontier = f
+	mustRun(t, o)
+	if got := sink.paths(s.URL); !slices.Equal(got, []string{"/a/4"}) {
+		t.Errorf("pages %q, want only the seed not done", got)
+	}
+}

@@ -17,6 +17,7 @@ type sched struct {
 	mu          sync.Mutex
 	cond        *sync.Cond
 	seeds       []*item // dispatched before the queue
+	seedsActive int     // seeds taken and not finished: the queue waits
 	busy        int     // workers holding or looking for an item
 	emitted     int
 	activePages int // page items in flight (MaxPages reservations)
@@ -118,23 +119,34 @@ func (r *run) worker() {
 			s.mu.Unlock()
 			return
 		}
-		s.busy++
 		var it *item
-		if len(s.seeds) > 0 {
+		seed := len(s.seeds) > 0
+		if seed {
 			it, s.seeds = s.seeds[0], s.seeds[1:]
+			s.seedsActive++
+		} else if s.seedsActive > 0 {
+			// Seeds first, all of them: a feed's or news sitemap's hints
+			// must be known before the pages they describe are fetched.
+			s.cond.Wait()
+			s.mu.Unlock()
+			continue
 		}
+		s.busy++
 		s.mu.Unlock()
 
 		it, err := r.take(it)
 		if err != nil {
 			r.setFatal(err)
-			r.idle()
+			r.idle(seed)
 			return
 		}
 		if it == nil { // the queue is empty
 			s.mu.Lock()
+			if seed {
+				s.seedsActive--
+			}
 			s.busy--
-			if s.busy == 0 {
+			if s.busy == 0 && len(s.seeds) == 0 {
 				// Nobody holds an item that could queue more: done.
 				s.finished = true
 				s.cond.Broadcast()
@@ -148,6 +160,10 @@ func (r *run) worker() {
 			// In flight in another worker; its lease stays queued. Wait for
 			// a worker to finish rather than spin over the queue.
 			s.mu.Lock()
+			if seed {
+				s.seedsActive--
+				s.cond.Broadcast()
+			}
 			s.busy--
 			if !r.stopping() && s.busy > 0 {
 				s.cond.Wait()
@@ -162,13 +178,13 @@ func (r *run) worker() {
 			if err != nil {
 				r.setFatal(err)
 			}
-			r.idle()
+			r.idle(seed)
 			continue
 		}
 		page := it.Kind != kindSitemap
 		if !r.reserve(page) {
 			r.release(it) // not started: its lease is queued for the next Run
-			r.idle()
+			r.idle(seed)
 			continue
 		}
 		o := r.work(it)
@@ -184,7 +200,7 @@ func (r *run) worker() {
 			s.emitted++
 		}
 		s.mu.Unlock()
-		r.idle()
+		r.idle(seed)
 	}
 }
 
@@ -207,11 +223,14 @@ func (r *run) reserve(page bool) bool {
 	return true
 }
 
-// idle ends a worker's turn, waking the workers that wait for one to
-// finish.
-func (r *run) idle() {
+// idle ends a worker's turn (on a seed, if seed), waking the workers that
+// wait for one to finish.
+func (r *run) idle(seed bool) {
 	s := &r.sched
 	s.mu.Lock()
+	if seed {
+		s.seedsActive--
+	}
 	s.busy--
 	s.cond.Broadcast()
 	s.mu.Unlock()
