@@ -161,6 +161,10 @@ func siteFurniture(n *html.Node) bool {
 			return true
 		case atom.Header:
 			return !inArticle
+		case atom.Body, atom.Html:
+			// Their classes describe the page ("nav-loaded",
+			// "has-sidebar"), not a region of it.
+			return false
 		}
 		switch strings.ToLower(attr(p, "role")) {
 		case "navigation", "banner", "contentinfo", "complementary", "menubar":
