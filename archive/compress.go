@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 
@@ -8,18 +9,39 @@ import (
 )
 
 // codec compresses and decompresses raw bodies. Encoders and decoders are
-// safe for concurrent use (EncodeAll/DecodeAll); the ones bound to a
-// dictionary are made on first use and kept.
+// safe for concurrent use (EncodeAll/DecodeAll). The ones bound to a
+// dictionary, and the dictionaries' contents, are kept in small caches that
+// drop the least recently used: an archive of many sites has many
+// dictionaries, and an encoder with one costs megabytes. Callers hand the
+// dictionary's content in when the cache may have dropped it.
 type codec struct {
 	level zstd.EncoderLevel
 	plain *zstd.Encoder
 	dec   *zstd.Decoder
 
 	mu      sync.Mutex
-	encs    map[uint32]*zstd.Encoder
-	decs    map[uint32]*zstd.Decoder
-	content map[uint32][]byte // dictionary id → raw dictionary content
+	clock   uint64 // ticks on every use, for least-recently-used eviction
+	encs    map[uint32]*cached[*zstd.Encoder]
+	decs    map[uint32]*cached[*zstd.Decoder]
+	content map[uint32]*cached[[]byte] // dictionary id → raw dictionary content
 }
+
+// cached is a cache entry with the time of its last use.
+type cached[T any] struct {
+	v    T
+	used uint64
+}
+
+// Cache sizes: dictionary contents are up to 128 KB each, encoders with a
+// dictionary a few MB.
+const (
+	maxCachedDicts    = 256
+	maxCachedEncoders = 16
+	maxCachedDecoders = 32
+)
+
+// errNoDict is returned when a dictionary is neither cached nor given.
+var errNoDict = errors.New("dictionary not loaded")
 
 func newCodec(level int) (*codec, error) {
 	lv := zstd.SpeedDefault
@@ -41,67 +63,113 @@ func newCodec(level int) (*codec, error) {
 	}
 	return &codec{
 		level: lv, plain: plain, dec: dec,
-		encs: map[uint32]*zstd.Encoder{}, decs: map[uint32]*zstd.Decoder{}, content: map[uint32][]byte{},
+		encs: map[uint32]*cached[*zstd.Encoder]{}, decs: map[uint32]*cached[*zstd.Decoder]{},
+		content: map[uint32]*cached[[]byte]{},
 	}, nil
 }
 
-// addDict makes a dictionary known to the codec.
+// evict drops the least recently used entries of m until it has room for
+// one more. Dropped encoders and decoders are not closed: another
+// goroutine may still be using one; the garbage collector takes them.
+func evict[T any](m map[uint32]*cached[T], max int) {
+	for len(m) >= max {
+		var oldest uint32
+		first := true
+		var at uint64
+		for id, e := range m {
+			if first || e.used < at {
+				oldest, at, first = id, e.used, false
+			}
+		}
+		delete(m, oldest)
+	}
+}
+
+// addDict caches a dictionary's content.
 func (c *codec) addDict(id uint32, content []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.content[id]; !ok {
-		c.content[id] = content
+	c.clock++
+	if e, ok := c.content[id]; ok {
+		e.used = c.clock
+		return
 	}
+	evict(c.content, maxCachedDicts)
+	c.content[id] = &cached[[]byte]{v: content, used: c.clock}
 }
 
-func (c *codec) hasDict(id uint32) bool {
+// dict returns a cached dictionary's content, or nil.
+func (c *codec) dict(id uint32) []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	_, ok := c.content[id]
-	return ok
-}
-
-func (c *codec) encoder(id uint32) (*zstd.Encoder, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.encs[id]; ok {
-		return e, nil
-	}
-	content, ok := c.content[id]
+	e, ok := c.content[id]
 	if !ok {
-		return nil, fmt.Errorf("%w: dictionary %d missing", ErrCorrupt, id)
+		return nil
+	}
+	c.clock++
+	e.used = c.clock
+	return e.v
+}
+
+// contentLocked returns the dictionary's content: the one given, else the
+// cached one.
+func (c *codec) contentLocked(id uint32, content []byte) ([]byte, error) {
+	if content != nil {
+		return content, nil
+	}
+	if e, ok := c.content[id]; ok {
+		return e.v, nil
+	}
+	return nil, fmt.Errorf("dictionary %d: %w", id, errNoDict)
+}
+
+func (c *codec) encoder(id uint32, content []byte) (*zstd.Encoder, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.clock++
+	if e, ok := c.encs[id]; ok {
+		e.used = c.clock
+		return e.v, nil
+	}
+	content, err := c.contentLocked(id, content)
+	if err != nil {
+		return nil, err
 	}
 	e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(c.level), zstd.WithEncoderConcurrency(1),
 		zstd.WithEncoderDictRaw(id, content))
 	if err != nil {
 		return nil, err
 	}
-	c.encs[id] = e
+	evict(c.encs, maxCachedEncoders)
+	c.encs[id] = &cached[*zstd.Encoder]{v: e, used: c.clock}
 	return e, nil
 }
 
-func (c *codec) decoder(id uint32) (*zstd.Decoder, error) {
+func (c *codec) decoder(id uint32, content []byte) (*zstd.Decoder, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.clock++
 	if d, ok := c.decs[id]; ok {
-		return d, nil
+		d.used = c.clock
+		return d.v, nil
 	}
-	content, ok := c.content[id]
-	if !ok {
-		return nil, fmt.Errorf("%w: dictionary %d missing", ErrCorrupt, id)
+	content, err := c.contentLocked(id, content)
+	if err != nil {
+		return nil, err
 	}
 	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30),
 		zstd.WithDecoderDictRaw(id, content))
 	if err != nil {
 		return nil, err
 	}
-	c.decs[id] = d
+	evict(c.decs, maxCachedDecoders)
+	c.decs[id] = &cached[*zstd.Decoder]{v: d, used: c.clock}
 	return d, nil
 }
 
 // compress returns the stored form of a raw body, against dictionary dictID
-// when it is not zero.
-func (c *codec) compress(raw []byte, dictID uint32) (*body, error) {
+// (whose content is given, or cached) when it is not zero.
+func (c *codec) compress(raw []byte, dictID uint32, content []byte) (*body, error) {
 	b := &body{RawLen: len(raw)}
 	if len(raw) == 0 {
 		b.Codec = codecRaw
@@ -110,7 +178,7 @@ func (c *codec) compress(raw []byte, dictID uint32) (*body, error) {
 	enc := c.plain
 	b.Codec = codecZstd
 	if dictID != 0 {
-		e, err := c.encoder(dictID)
+		e, err := c.encoder(dictID, content)
 		if err != nil {
 			return nil, err
 		}
@@ -125,8 +193,9 @@ func (c *codec) compress(raw []byte, dictID uint32) (*body, error) {
 	return b, nil
 }
 
-// decompress returns the raw body of a stored one.
-func (c *codec) decompress(b *body) ([]byte, error) {
+// decompress returns the raw body of a stored one; content is the
+// dictionary's for codecZstdDict (nil: the cached one).
+func (c *codec) decompress(b *body, content []byte) ([]byte, error) {
 	switch b.Codec {
 	case codecRaw:
 		return append([]byte(nil), b.Data...), nil
@@ -137,7 +206,7 @@ func (c *codec) decompress(b *body) ([]byte, error) {
 		}
 		return out, nil
 	case codecZstdDict:
-		d, err := c.decoder(b.DictID)
+		d, err := c.decoder(b.DictID, content)
 		if err != nil {
 			return nil, err
 		}
@@ -156,9 +225,9 @@ func (c *codec) close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, e := range c.encs {
-		e.Close()
+		e.v.Close()
 	}
 	for _, d := range c.decs {
-		d.Close()
+		d.v.Close()
 	}
 }

@@ -190,7 +190,7 @@ func (s *Store) readDelta(tx *bolt.Tx, id uint64, b *body) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	ops, err := s.codec.decompress(&body{Codec: codecZstd, RawLen: b.RawLen / 8, Data: b.Data})
+	ops, err := s.codec.decompress(&body{Codec: codecZstd, RawLen: b.RawLen / 8, Data: b.Data}, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -65,93 +65,107 @@ func dictContent(raw []byte) []byte {
 
 func dictKey(id uint32) []byte { return binary.BigEndian.AppendUint32(nil, id) }
 
-// hostDict returns the dictionary to compress the host's next body with
-// and the hash of the body it is made of, or 0.
-func (s *Store) hostDict(host string) (uint32, [32]byte, error) {
-	var src [32]byte
+// usedDict is a dictionary chosen for a body: its id (0: none), the hash
+// of the body it is made of, and its content.
+type usedDict struct {
+	id      uint32
+	src     [32]byte
+	content []byte
+}
+
+// hostDict returns the dictionary to compress the host's next body with,
+// or id 0.
+func (s *Store) hostDict(host string) (usedDict, error) {
 	if !s.dicts.enabled || host == "" {
-		return 0, src, nil
+		return usedDict{}, nil
 	}
 	s.dicts.mu.Lock()
 	hd, ok := s.dicts.hosts[host]
 	s.dicts.mu.Unlock()
-	if ok && s.codec.hasDict(hd.id) {
-		return hd.id, hd.src, nil
-	}
-	var id uint32
-	err := s.view(func(tx *bolt.Tx) error {
-		v := getKey(tx.Bucket(bucketHostDicts), indexKey(host))
-		if len(v) != 4 {
-			return nil
+	if ok {
+		if c := s.codec.dict(hd.id); c != nil {
+			return usedDict{hd.id, hd.src, c}, nil
 		}
-		id = binary.BigEndian.Uint32(v)
-		copy(src[:], tx.Bucket(bucketDicts).Get(v))
-		return s.loadDict(tx, id)
-	})
-	if err != nil || id == 0 {
-		return 0, src, err
 	}
-	s.dicts.mu.Lock()
-	s.dicts.hosts[host] = hostDictEntry{id: id, src: src}
-	s.dicts.mu.Unlock()
-	return id, src, nil
+	return s.storedDict(func(tx *bolt.Tx) []byte {
+		return getKey(tx.Bucket(bucketHostDicts), indexKey(host))
+	}, func(d usedDict) {
+		s.dicts.mu.Lock()
+		s.dicts.hosts[host] = hostDictEntry{id: d.id, src: d.src}
+		s.dicts.mu.Unlock()
+	})
 }
 
 // fallbackDict returns the dictionary for a host's first page: the
-// archive's first host dictionary, or 0 when there is none yet.
-func (s *Store) fallbackDict() (uint32, [32]byte, error) {
-	var src [32]byte
+// archive's first host dictionary, or id 0 when there is none yet.
+func (s *Store) fallbackDict() (usedDict, error) {
 	if !s.dicts.enabled {
-		return 0, src, nil
+		return usedDict{}, nil
 	}
 	s.dicts.mu.Lock()
 	fb := s.dicts.fallback
 	s.dicts.mu.Unlock()
-	if fb.id != 0 && s.codec.hasDict(fb.id) {
-		return fb.id, fb.src, nil
+	if fb.id != 0 {
+		if c := s.codec.dict(fb.id); c != nil {
+			return usedDict{fb.id, fb.src, c}, nil
+		}
 	}
-	var id uint32
+	return s.storedDict(func(tx *bolt.Tx) []byte {
+		return tx.Bucket(bucketMeta).Get(metaFallbackDict)
+	}, func(d usedDict) {
+		s.dicts.mu.Lock()
+		s.dicts.fallback = hostDictEntry{id: d.id, src: d.src}
+		s.dicts.mu.Unlock()
+	})
+}
+
+// storedDict reads the dictionary whose id key finds, with its content,
+// and hands it to remember.
+func (s *Store) storedDict(key func(tx *bolt.Tx) []byte, remember func(usedDict)) (usedDict, error) {
+	var d usedDict
 	err := s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketMeta).Get(metaFallbackDict)
+		v := key(tx)
 		if len(v) != 4 {
 			return nil
 		}
-		id = binary.BigEndian.Uint32(v)
-		copy(src[:], tx.Bucket(bucketDicts).Get(v))
-		return s.loadDict(tx, id)
+		d.id = binary.BigEndian.Uint32(v)
+		copy(d.src[:], tx.Bucket(bucketDicts).Get(v))
+		var err error
+		d.content, err = s.dictBytes(tx, d.id)
+		return err
 	})
-	if err != nil || id == 0 {
-		return 0, src, err
+	if err != nil || d.id == 0 {
+		return usedDict{}, err
 	}
-	s.dicts.mu.Lock()
-	s.dicts.fallback = hostDictEntry{id: id, src: src}
-	s.dicts.mu.Unlock()
-	return id, src, nil
+	remember(d)
+	return d, nil
 }
 
-// loadDict makes a stored dictionary known to the codec.
-func (s *Store) loadDict(tx *bolt.Tx, id uint32) error {
-	if s.codec.hasDict(id) {
-		return nil
+// dictBytes returns a stored dictionary's content, from the codec's cache
+// or made again from the body it comes from.
+func (s *Store) dictBytes(tx *bolt.Tx, id uint32) ([]byte, error) {
+	if c := s.codec.dict(id); c != nil {
+		return c, nil
 	}
 	v := tx.Bucket(bucketDicts).Get(dictKey(id))
 	if len(v) != 32 {
-		return fmt.Errorf("%w: dictionary %d missing", ErrCorrupt, id)
+		return nil, fmt.Errorf("%w: dictionary %d missing", ErrCorrupt, id)
 	}
 	hv := tx.Bucket(bucketBodyHashes).Get(v)
 	if hv == nil {
-		return fmt.Errorf("%w: body of dictionary %d missing", ErrCorrupt, id)
+		return nil, fmt.Errorf("%w: body of dictionary %d missing", ErrCorrupt, id)
 	}
 	bodyID, _, err := decodeBodyHashValue(hv)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	raw, err := s.readBody(tx, bodyID)
 	if err != nil {
-		return fmt.Errorf("dictionary %d: %w", id, err)
+		return nil, fmt.Errorf("dictionary %d: %w", id, err)
 	}
-	s.codec.addDict(id, dictContent(raw))
-	return nil
+	c := dictContent(raw)
+	s.codec.addDict(id, c)
+	return c, nil
 }
 
 // dictIDFor is the id of the dictionary made of the body with this hash.
@@ -201,13 +215,14 @@ func (s *Store) readBody(tx *bolt.Tx, id uint64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	var content []byte
 	switch b.Codec {
 	case codecZstdDict:
-		if err := s.loadDict(tx, b.DictID); err != nil {
+		if content, err = s.dictBytes(tx, b.DictID); err != nil {
 			return nil, err
 		}
 	case codecDelta:
 		return s.readDelta(tx, id, b)
 	}
-	return s.codec.decompress(b)
+	return s.codec.decompress(b, content)
 }

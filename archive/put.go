@@ -226,8 +226,9 @@ func (s *Store) PutBatch(ctx context.Context, pages []*newsarchive.Page) ([]PutR
 
 // pendingDict is a dictionary a batch decided on before committing it.
 type pendingDict struct {
-	id  uint32
-	src [32]byte
+	id      uint32
+	src     [32]byte
+	content []byte
 }
 
 // ingest carries one Put from its preparation to its transaction.
@@ -242,7 +243,7 @@ type ingest struct {
 
 	fetchedAs []aliasURL // the fetched and requested URLs
 
-	planDict  uint32               // dictionary to compress with, or 0
+	dict      usedDict             // dictionary to compress with (id 0: none)
 	known     bool                 // the body (or the 304's target) is stored
 	canonical string               // the article's normalised canonical URL
 	aliases   []aliasURL           // the article's URLs
@@ -258,7 +259,6 @@ type ingest struct {
 	site        *siteUpdate
 	dictID      uint32 // a dictionary this Put made
 	dictContent []byte
-	dictSrc     [32]byte // body the dictionary of stored is made of
 }
 
 // planDict chooses the dictionary the page's body will be compressed
@@ -268,26 +268,24 @@ func (s *Store) planDict(in *ingest, pending map[string]*pendingDict) error {
 	if !in.hasBody || len(in.page.Body) == 0 {
 		return nil
 	}
-	id, src, err := s.hostDict(in.host)
-	if err != nil || id != 0 {
-		in.planDict, in.dictSrc = id, src
+	d, err := s.hostDict(in.host)
+	if err != nil || d.id != 0 {
+		in.dict = d
 		return err
 	}
 	if pending != nil {
 		if pd := pending[in.host]; pd != nil {
-			in.planDict, in.dictSrc = pd.id, pd.src
+			in.dict = usedDict(*pd)
 			return nil
 		}
 		if s.dicts.enabled && in.host != "" && dictWorthy(in.page.Body) {
 			// The rest of the batch compresses against this body.
-			pd := &pendingDict{id: dictIDFor(in.hash), src: in.hash}
-			s.codec.addDict(pd.id, dictContent(in.page.Body))
-			pending[in.host] = pd
+			pending[in.host] = &pendingDict{id: dictIDFor(in.hash), src: in.hash, content: dictContent(in.page.Body)}
 		}
 	}
 	// A host's first page: another site's page is a better dictionary
 	// than none (HTML shares its tags, scripts and boilerplate).
-	in.planDict, in.dictSrc, err = s.fallbackDict()
+	in.dict, err = s.fallbackDict()
 	return err
 }
 
@@ -347,7 +345,7 @@ func (s *Store) prepare(in *ingest) error {
 			return err
 		}
 	}
-	if in.stored, err = s.codec.compress(p.Body, in.planDict); err != nil {
+	if in.stored, err = s.codec.compress(p.Body, in.dict.id, in.dict.content); err != nil {
 		return err
 	}
 	if !s.opts.NoDelta && len(p.Body) >= minDeltaBody {
@@ -484,7 +482,7 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 			c.StoredBytes += uint64(len(enc))
 			in.res.BodyBytes = len(enc)
 			if in.stored.DictID != 0 {
-				ok, err := ensureDict(tx, "", in.stored.DictID, in.dictSrc)
+				ok, err := ensureDict(tx, "", in.stored.DictID, in.dict.src)
 				if err != nil {
 					return err
 				}

@@ -503,3 +503,40 @@ func TestRefetchIsADelta(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// With more sites than the codec caches dictionaries and encoders for,
+// every body still compresses against its site's dictionary and reads back.
+func TestManySitesDictionaries(t *testing.T) {
+	ctx := context.Background()
+	s, _ := MustOpen(t, nil)
+	const sites = 300
+	var pages []*newsarchive.Page
+	for i := range sites {
+		for j := range 2 {
+			pages = append(pages, page(fmt.Sprintf("https://site%d.example/%d", i, j), day, "d", "", fmt.Sprint("H", i, j),
+				strings.Repeat(fmt.Sprint("site ", i, " text "), 200)))
+		}
+	}
+	var ids []string
+	for i := 0; i < len(pages); i += 60 {
+		res, err := s.PutBatch(ctx, pages[i:i+60])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res {
+			ids = append(ids, r.SnapshotID)
+		}
+	}
+	// Read them in an order that defeats the caches.
+	for k := range ids {
+		i := (k * 7919) % len(ids)
+		sn, err := s.Snapshot(ctx, ids[i])
+		if err != nil || !bytes.Equal(sn.Body, pages[i].Body) {
+			t.Fatalf("snapshot %s: %v", ids[i], err)
+		}
+	}
+	st, _ := s.Stats(ctx)
+	if st.Dicts != sites {
+		t.Errorf("%d dictionaries for %d sites", st.Dicts, sites)
+	}
+}
