@@ -133,6 +133,9 @@ var boilerLines = [...]string{
 	"loading", "comments", "leave a comment", "leave a reply", "related", "back to top", "menu",
 	"scroll to continue with content", "story continues below advertisement", "copy link", "link copied",
 	"like this", "like loading", "loading paragraph", "loading image", "share this story", "print this page",
+	"learn more", "book now", "shop now", "buy now", "read full review", "jump to details", "read reviews",
+	"check price", "see price", "view deal", "see details", "view details", "see more", "show more",
+	"view more", "load more", "best prices today",
 }
 
 // paragraphs returns the body paragraphs: the content blocks without
