@@ -208,6 +208,9 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 		if b.kind != 'q' && looksLikeData(b.text) {
 			continue
 		}
+		if len(b.text) < 500 && isDisclosure(b.text) {
+			continue
+		}
 		emitted[b.key] = true
 		emittedChars += len(b.text)
 		out = append(out, b.text)
@@ -251,6 +254,34 @@ func looksLikeData(s string) bool {
 		return false
 	}
 	return strings.Count(s, "\":") >= 3
+}
+
+// disclosures are phrases of affiliate and sponsorship notices and of
+// photo credits: notices about the page, not the article.
+var disclosures = [...]string{
+	"affiliate link", "may earn a commission", "earn a commission", "may earn commission",
+	"earn a small commission", "small commission", "paid promotion", "independently selected",
+	"may contain affiliate", "purchases made through links", "as an amazon associate",
+	"we may receive a commission", "we may earn", "i may earn", "i may receive a",
+}
+
+// isDisclosure reports an affiliate or sponsorship notice, or a line that
+// is only a photo credit.
+func isDisclosure(s string) bool {
+	low := strings.ToLower(s)
+	for _, d := range disclosures {
+		if strings.Contains(low, d) {
+			return true
+		}
+	}
+	if len(s) < 150 {
+		for _, p := range [...]string{"image credit", "photo credit", "image source", "photo:", "image:", "credit:"} {
+			if strings.HasPrefix(low, p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isBoilerLine(key string) bool {
