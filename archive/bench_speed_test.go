@@ -297,3 +297,58 @@ func BenchmarkFrontier(b *testing.B) {
 	})
 	b.ReportMetric(float64(id.Load())/time.Since(start).Seconds(), "pages/s")
 }
+
+// BenchmarkWARC exports 300 real-sized snapshots (one site, fetched on
+// three days) as WARC and imports them into a new archive.
+func BenchmarkWARC(b *testing.B) {
+	ctx := context.Background()
+	var pages []*newsarchive.Page
+	pages = append(pages, generatedPages(100, day, "")...)
+	pages = append(pages, generatedPages(100, day.Add(24*time.Hour), "Sunday, January 19, 2025")...)
+	pages = append(pages, generatedPages(100, day.Add(48*time.Hour), "Monday, January 20, 2025")...)
+	opts := archive.DefaultOptions()
+	opts.NoSync = true
+	src, err := archive.Open(filepath.Join(b.TempDir(), "src.db"), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	for i := 0; i < len(pages); i += 100 {
+		if _, err := src.PutBatch(ctx, pages[i:i+100]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, gz := range []bool{false, true} {
+		b.Run(fmt.Sprint("export/gzip=", gz), func(b *testing.B) {
+			for b.Loop() {
+				var w bytes.Buffer
+				start := time.Now()
+				n, err := src.ExportWARC(ctx, &w, archive.WARCOptions{Gzip: gz})
+				if err != nil || n != len(pages) {
+					b.Fatalf("%d %v", n, err)
+				}
+				b.ReportMetric(float64(n)/time.Since(start).Seconds(), "snapshots/s")
+				b.ReportMetric(float64(w.Len())/float64(n), "B/snapshot")
+			}
+		})
+	}
+	var w bytes.Buffer
+	if _, err := src.ExportWARC(ctx, &w, archive.WARCOptions{Gzip: true}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("import", func(b *testing.B) {
+		for b.Loop() {
+			dst, err := archive.Open(filepath.Join(b.TempDir(), "dst.db"), archive.DefaultOptions())
+			if err != nil {
+				b.Fatal(err)
+			}
+			start := time.Now()
+			rep, err := dst.ImportWARC(ctx, bytes.NewReader(w.Bytes()))
+			if err != nil || rep.Snapshots != len(pages) {
+				b.Fatalf("%+v %v", rep, err)
+			}
+			b.ReportMetric(float64(rep.Snapshots)/time.Since(start).Seconds(), "snapshots/s")
+			dst.Close()
+		}
+	})
+}

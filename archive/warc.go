@@ -3,7 +3,6 @@ package archive
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/base32"
@@ -17,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/newsarchive/newsarchive/internal/urlnorm"
 	bolt "go.etcd.io/bbolt"
 )
