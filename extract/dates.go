@@ -27,6 +27,8 @@ var (
 		"cxenseparse:recs:publishtime", "og:pubdate", "rnews:datepublished", "displaydate",
 		"date_published", "article.created", "datecreated", "date", "created", "release_date",
 		"analyticsattributes.articledate", "bt:pubdate", "page.published", "dc.created",
+		"schema:datepublished", "schema:datecreated", "dc:date", "dc:created", "dcterms:created",
+		"dcterms:issued", "dc:issued",
 	}
 	modMetaKeys = [...]string{
 		"article:modified_time", "og:updated_time", "datemodified", "article:modified",
@@ -331,6 +333,8 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 			for j := i + 1; j < len(a.blocks) && j < i+15; j++ {
 				z := &a.blocks[j]
 				if z.inContent && len(z.text) > 150 {
+					// A dateline opens the first paragraph: "27.1.2022 - …".
+					zone = append(zone, z.text[:min(len(z.text), 40)])
 					break
 				}
 				if len(z.text) <= 150 {

@@ -93,6 +93,16 @@ func collectMeta(root *html.Node) *meta {
 					}
 				}
 			}
+			if n.DataAtom != atom.Meta && n.DataAtom != atom.Link {
+				// RDFa on any element: <span property="schema:dateCreated" content="…">.
+				if prop := attr(n, "property"); prop != "" {
+					if content := attr(n, "content"); content != "" {
+						for _, key := range strings.Fields(strings.ToLower(prop)) {
+							m.tags[key] = append(m.tags[key], strings.TrimSpace(content))
+						}
+					}
+				}
+			}
 			if ip := attr(n, "itemprop"); ip != "" && n.DataAtom != atom.Meta {
 				for _, k := range strings.Fields(strings.ToLower(ip)) {
 					switch k {
