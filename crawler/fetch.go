@@ -150,6 +150,10 @@ func (r *run) work(it *item) outcome {
 		return outcome{fatal: r.markDone(it.URL)}
 	}
 	g := r.gates.get(u.Host)
+	if g.closed.Load() {
+		r.skipped(it, "host left alone for this run")
+		return outcome{fatal: r.markDone(it.URL)}
+	}
 	if !r.cfg.IgnoreRobots {
 		r.loadRobots(r.keep, g, u)
 		if !robotsAllowed(g, u) {
@@ -159,6 +163,11 @@ func (r *run) work(it *item) outcome {
 	}
 	if err := g.acquire(r.ctx, r.cfg.now); err != nil {
 		return outcome{} // stopping: the item's lease is queued for the next Run
+	}
+	if g.closed.Load() { // while we waited
+		g.release()
+		r.skipped(it, "host left alone for this run")
+		return outcome{fatal: r.markDone(it.URL)}
 	}
 	// The slot is held until the page is stored and marked done, so a
 	// host has at most Parallelism pages between request and done: what a
@@ -184,10 +193,11 @@ func (r *run) work(it *item) outcome {
 		}
 		r.fail(it, err)
 	case retryable(st.status):
-		if r.retry(it, st, g) {
+		err := r.retry(it, st, g)
+		if err == nil {
 			return outcome{}
 		}
-		r.fail(it, fmt.Errorf("%w: %w", ErrRetryBudget, &StatusError{URL: it.URL, Code: st.status}))
+		r.fail(it, err)
 	case !emittedStatus(st.status):
 		r.fail(it, &StatusError{URL: it.URL, Code: st.status})
 	case st.skip != "":
@@ -354,7 +364,18 @@ func retryable(code int) bool {
 
 // retry lets a URL that got 429 or 503 be tried again, if the budgets
 // allow, pausing its whole host meanwhile.
-func (r *run) retry(it *item, st *fetchState, g *gate) bool {
+func (r *run) retry(it *item, st *fetchState, g *gate) error {
+	statusErr := &StatusError{URL: it.URL, Code: st.status}
+	now := r.cfg.now()
+	wait, asked := retryAfter(st.header.Get("Retry-After"), now)
+	if asked && r.cfg.MaxRetryWait > 0 && wait > r.cfg.MaxRetryWait {
+		// Coming back sooner than asked is not polite, and waiting that
+		// long would hold up the Run: leave the host alone until the next.
+		g.close()
+		r.cfg.log.Warn("host asked to wait longer than MaxRetryWait: left alone for this run",
+			"url", it.URL, "status", st.status, "wait", wait, "max", r.cfg.MaxRetryWait)
+		return fmt.Errorf("%w: asked to wait %v: %w", ErrRetryBudget, wait, statusErr)
+	}
 	k := hashKey(it.URL)
 	r.mu.Lock()
 	n := r.retried[k]
@@ -366,19 +387,16 @@ func (r *run) retry(it *item, st *fetchState, g *gate) bool {
 	}
 	r.mu.Unlock()
 	if !ok {
-		return false
+		return fmt.Errorf("%w: %w", ErrRetryBudget, statusErr)
 	}
-	now := r.cfg.now()
-	wait, ok := retryAfter(st.header.Get("Retry-After"), now)
-	if !ok {
-		wait = r.cfg.RetryBase << min(n, 16)
+	if !asked {
+		wait = min(r.cfg.RetryBase<<min(n, 16), r.cfg.MaxRetryWait)
 	}
-	wait = min(wait, r.cfg.MaxRetryWait)
 	wait += rand.N(wait/4 + 1) // jitter, so that paused crawlers do not return in step
 	g.pause(now.Add(wait))
 	r.cfg.log.Warn("backing off", "url", it.URL, "status", st.status, "wait", wait, "retry", n+1)
 	r.metrics().retried()
-	return true // not done: the item's lease in the queue is the retry
+	return nil // not done: the item's lease in the queue is the retry
 }
 
 // retryAfter parses a Retry-After header: seconds or an HTTP date.

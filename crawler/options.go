@@ -97,8 +97,11 @@ type Options struct {
 	// RetryBase is the first back-off after a 429/5xx without Retry-After;
 	// it doubles with each retry of a URL. 0: one second.
 	RetryBase time.Duration
-	// MaxRetryWait caps how long a host is paused for one 429/5xx, whatever
-	// Retry-After says. 0: ten minutes.
+	// MaxRetryWait is the longest pause of a host for one 429/5xx: a
+	// back-off without Retry-After stops growing there, and a host whose
+	// Retry-After asks for longer is left alone for the rest of the Run
+	// (its URLs fail or are skipped; the next Run comes back). 0: ten
+	// minutes.
 	MaxRetryWait time.Duration
 
 	// Sink receives the pages. Required.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/temoto/robotstxt"
@@ -22,8 +23,12 @@ type gate struct {
 
 	robotsOnce sync.Once
 	robots     *robotstxt.Group // nil: everything allowed
-	tooSlow    bool             // Crawl-delay above MaxCrawlDelay: nothing allowed
+	closed     atomic.Bool      // left alone for the rest of the Run
 }
+
+// close leaves the host alone for the rest of the Run, and wakes nobody
+// early: workers waiting at the gate see it when their turn comes.
+func (g *gate) close() { g.closed.Store(true) }
 
 // acquire waits for a free slot and for the host's next start time. It
 // returns ctx's error when ctx ends first, holding nothing.
@@ -133,7 +138,7 @@ func (r *run) loadRobots(ctx context.Context, g *gate, u *url.URL) {
 		if r.cfg.MaxCrawlDelay > 0 && grp.CrawlDelay > r.cfg.MaxCrawlDelay {
 			// Going faster than asked is not polite; waiting hours between
 			// requests never finishes a Run: leave the host alone.
-			g.tooSlow = true
+			g.close()
 			r.cfg.log.Warn("robots.txt crawl-delay longer than MaxCrawlDelay: host skipped",
 				"url", ru.String(), "delay", grp.CrawlDelay, "max", r.cfg.MaxCrawlDelay)
 			return
@@ -146,9 +151,6 @@ func (r *run) loadRobots(ctx context.Context, g *gate, u *url.URL) {
 // robotsAllowed reports whether u may be fetched under its host's
 // robots.txt.
 func robotsAllowed(g *gate, u *url.URL) bool {
-	if g.tooSlow {
-		return false
-	}
 	if g.robots == nil {
 		return true
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -395,5 +396,32 @@ func TestResumeWithSeedsDone(t *testing.T) {
 	mustRun(t, o)
 	if got := sink.paths(s.URL); !slices.Equal(got, []string{"/a/4"}) {
 		t.Errorf("pages %q, want only the seed not done", got)
+	}
+}
+
+func TestLongRetryAfterLeavesHostAlone(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	t.Cleanup(srv.Close)
+	sink := &memSink{}
+	o := testOptions(sink, srv.URL+"/a", srv.URL+"/b", srv.URL+"/c")
+	o.IgnoreRobots = true
+	o.Parallelism = 1
+	o.MaxRetryWait = time.Second
+	var logs bytes.Buffer
+	o.Logger = newTestLogger(&logs)
+	st := mustRun(t, o)
+	if n := hits.Load(); n != 1 {
+		t.Errorf("host hit %d times after asking to wait an hour", n)
+	}
+	if st.Errors != 1 || st.Skipped != 2 || st.Retries != 0 {
+		t.Errorf("Stats %+v, want 1 error and 2 skipped", st)
+	}
+	if !strings.Contains(logs.String(), "left alone") {
+		t.Errorf("log does not say why:\n%s", logs.String())
 	}
 }
