@@ -69,7 +69,10 @@
 //     at least two pages of the host, and the map is shared between calls:
 //     the extractor must not modify it.
 //   - A page counts into its host's site knowledge once: when it makes a new
-//     record, or for a non-article, on the first fetch of its URL.
+//     record, or for a non-article, on the first fetch of its URL. After a
+//     host's first 1,000 pages, blocks not seen before are no longer added
+//     (the counts of known ones still grow), so a big site's knowledge stays
+//     the size of its boilerplate.
 //   - A record's identity is decided at its first fetch; a later fetch whose
 //     canonical URL differs but whose fetch URL is an alias on the same site
 //     joins the existing record.

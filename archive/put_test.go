@@ -540,3 +540,34 @@ func TestManySitesDictionaries(t *testing.T) {
 		t.Errorf("%d dictionaries for %d sites", st.Dicts, sites)
 	}
 }
+
+// After its first thousand pages a site's new blocks are not counted any
+// more (they are articles' own); its known blocks still are.
+func TestSiteKnowledgeIsBounded(t *testing.T) {
+	ctx := context.Background()
+	f := &fakeExtractor{}
+	s, _ := MustOpen(t, f)
+	var pages []*newsarchive.Page
+	for i := range 1100 {
+		pages = append(pages, page(fmt.Sprintf("https://big.example/%d", i), day, "d", "", fmt.Sprint("H", i), fmt.Sprint("unique paragraph ", i)))
+	}
+	for i := 0; i < len(pages); i += 275 {
+		if _, err := s.PutBatch(ctx, pages[i:i+275]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u, err := s.Usage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range u.Buckets {
+		if b.Name == "siteblocks" && b.Keys != 1002 {
+			t.Errorf("%d block counts kept, want 1002 (2 teasers, 1000 paragraphs)", b.Keys)
+		}
+	}
+	MustPut(t, s, page("https://big.example/last", day, "d", "", "Last", "last"))
+	last := f.seen[len(f.seen)-1]
+	if f.pages[len(f.pages)-1] != 1100 || last[fingerprint("Hot this week: teaser one")] != 1100 {
+		t.Errorf("site pages %d, teaser count %d; want 1100 and 1100", f.pages[len(f.pages)-1], last[fingerprint("Hot this week: teaser one")])
+	}
+}

@@ -27,19 +27,60 @@ import (
 // the extractor).
 const minCachedCount = 2
 
+// learnPages bounds what is kept per host: after this many pages, blocks
+// not seen before are no longer added (boilerplate shows up on the first
+// pages of a site; a block first seen later is an article's own), while
+// the counts of known blocks still grow. Without it a big site would add
+// every paragraph of every article to the archive, and each page would
+// cost dozens of random writes.
+const learnPages = 1000
+
+// maxCachedSites bounds the profiles kept in memory; the least recently
+// used is dropped and read again on its next use.
+const maxCachedSites = 1024
+
 // siteProfile is an immutable view of one host.
 type siteProfile struct {
 	pages  int
 	blocks map[uint64]int
 }
 
-// siteCache holds the profiles of the hosts seen since Open.
+// siteCache holds the profiles of the hosts used recently.
 type siteCache struct {
 	mu    sync.Mutex
+	clock uint64
 	hosts map[string]*siteProfile
+	used  map[string]uint64
 }
 
-func newSiteCache() *siteCache { return &siteCache{hosts: map[string]*siteProfile{}} }
+func newSiteCache() *siteCache {
+	return &siteCache{hosts: map[string]*siteProfile{}, used: map[string]uint64{}}
+}
+
+// touch marks a host used; with the mutex held.
+func (c *siteCache) touch(host string) {
+	c.clock++
+	c.used[host] = c.clock
+}
+
+// put caches a profile, dropping the least recently used beyond the
+// bound; with the mutex held.
+func (c *siteCache) put(host string, p *siteProfile) {
+	for len(c.hosts) >= maxCachedSites {
+		var oldest string
+		var at uint64
+		first := true
+		for h := range c.hosts {
+			if first || c.used[h] < at {
+				oldest, at, first = h, c.used[h], false
+			}
+		}
+		delete(c.hosts, oldest)
+		delete(c.used, oldest)
+	}
+	c.hosts[host] = p
+	c.touch(host)
+}
 
 // profile returns the host's profile, loading it from the archive on first
 // use.
@@ -48,6 +89,7 @@ func (s *Store) profile(host string) (*siteProfile, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if p, ok := c.hosts[host]; ok {
+		c.touch(host)
 		return p, nil
 	}
 	p := &siteProfile{blocks: map[uint64]int{}}
@@ -74,7 +116,7 @@ func (s *Store) profile(host string) (*siteProfile, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.hosts[host] = p
+	c.put(host, p)
 	return p, nil
 }
 
@@ -110,7 +152,11 @@ func countPage(tx *bolt.Tx, host string, blocks []uint64) (*siteUpdate, error) {
 			continue // a block counts once per page
 		}
 		k := siteBlockKey(host, fp)
-		n := decodeCount(bb.Get(k)) + 1
+		old := decodeCount(bb.Get(k))
+		if old == 0 && st.Pages > learnPages {
+			continue
+		}
+		n := old + 1
 		if err := bb.Put(k, encodeCount(n)); err != nil {
 			return nil, err
 		}
@@ -137,6 +183,7 @@ func (c *siteCache) apply(u *siteUpdate) {
 		return
 	case u.pages > p.pages+1:
 		delete(c.hosts, u.host)
+		delete(c.used, u.host)
 		return
 	}
 	changed := false
@@ -165,5 +212,5 @@ func (c *siteCache) apply(u *siteUpdate) {
 func (c *siteCache) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.hosts = map[string]*siteProfile{}
+	c.hosts, c.used = map[string]*siteProfile{}, map[string]uint64{}
 }
