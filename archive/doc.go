@@ -81,6 +81,13 @@
 //     new version; run Replay after upgrading the extractor to re-extract
 //     the stored snapshots first (changed hashes of unchanged content are
 //     then updated in place).
+//   - A revisit (a 304, or a body byte-identical to a stored one) is not
+//     extracted and never makes a version; it is filed under the record of
+//     the snapshot it revisits. An identical body whose record has moved on
+//     since (an edit that was reverted, a replay) is extracted afresh.
+//   - Memory stays bounded with many sites: the codec caches 8 encoders and
+//     32 decoders with a dictionary and 128 dictionaries, and 1,024 site
+//     profiles are kept; others are read again from the file when used.
 //   - With NoSync set, a power failure may lose the last commits (never
 //     consistency); a killed process loses nothing.
 //   - Corruption is reported (ErrCorrupt), never repaired: restore the file
