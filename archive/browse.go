@@ -353,7 +353,7 @@ func (s *Store) NearestSnapshot(ctx context.Context, url string, at time.Time) (
 	}
 	found := false
 	err := s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketAliases).Get([]byte(norm))
+		v := tx.Bucket(bucketAliases).Get(indexKey(norm))
 		if v == nil {
 			return nil
 		}

@@ -12,7 +12,7 @@ import (
 // record (an index page, say), the time of its latest snapshot. ok is false
 // when the URL was never fetched, or the archive cannot be read.
 func (s *Store) History(url string) (first, last time.Time, ok bool) {
-	key := []byte(normURL(url))
+	key := indexKey(normURL(url)) // as Put keys it: long URLs by their hash
 	_ = s.view(func(tx *bolt.Tx) error {
 		if seq := tx.Bucket(bucketAliases).Get(key); seq != nil {
 			rec, err := getRecord(tx, keyU64(seq))

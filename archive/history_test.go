@@ -2,6 +2,7 @@ package archive_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -25,6 +26,14 @@ func TestHistory(t *testing.T) {
 	first, last, ok := s.History(url)
 	if !ok || !first.Equal(day) || !last.Equal(t2) {
 		t.Errorf("History = %v, %v, %v; want %v, %v, true", first, last, ok, day, t2)
+	}
+	// A URL too long for a bbolt key is found all the same.
+	long := "https://news.example/a/" + strings.Repeat("very-long-slug-", 400) + ".html"
+	if _, err := s.Put(ctx, page(long, day, "Saturday", "", "Long", "Body.")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := s.History(long); !ok {
+		t.Error("History of a long URL: not found")
 	}
 	// A page that makes no record (no headline) has the time of its
 	// latest snapshot.
