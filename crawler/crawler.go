@@ -105,7 +105,7 @@ func (c *Crawler) checkRedirect(req *http.Request, via []*http.Request) error {
 func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	start := c.cfg.now()
+	start := time.Now()
 	r := &run{
 		Crawler:  c,
 		ctx:      ctx,
@@ -139,7 +139,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	if r.bar != nil {
 		_ = r.bar.Finish()
 	}
-	r.stats.Duration = c.cfg.now().Sub(start)
+	r.stats.Duration = time.Since(start)
 	c.cfg.log.Info("crawl done", "pages", r.stats.Pages, "fetched", r.stats.Fetched,
 		"not_modified", r.stats.NotModified, "skipped", r.stats.Skipped, "fresh", r.stats.Fresh,
 		"errors", r.stats.Errors, "resumed", r.stats.Resumed, "dur", r.stats.Duration, "err", err)

@@ -161,7 +161,8 @@ func (r *run) work(it *item) outcome {
 			return outcome{fatal: r.markDone(it.URL)}
 		}
 	}
-	if err := g.acquire(r.ctx, r.cfg.now); err != nil {
+	// Politeness runs on the wall clock, whatever Options.Now says.
+	if err := g.acquire(r.ctx, time.Now); err != nil {
 		return outcome{} // stopping: the item's lease is queued for the next Run
 	}
 	if g.closed.Load() { // while we waited
@@ -366,7 +367,7 @@ func retryable(code int) bool {
 // allow, pausing its whole host meanwhile.
 func (r *run) retry(it *item, st *fetchState, g *gate) error {
 	statusErr := &StatusError{URL: it.URL, Code: st.status}
-	now := r.cfg.now()
+	now := time.Now() // the pause is on the wall clock, like the gate
 	wait, asked := retryAfter(st.header.Get("Retry-After"), now)
 	if asked && r.cfg.MaxRetryWait > 0 && wait > r.cfg.MaxRetryWait {
 		// Coming back sooner than asked is not polite, and waiting that

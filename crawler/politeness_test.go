@@ -220,7 +220,8 @@ func TestRevisitSchedule(t *testing.T) {
 	sink := &memSink{}
 	o := testOptions(sink, s.URL+"/")
 	now := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
-	o.Now = func() time.Time { return now }
+	o.Now = func() time.Time { return now } // a clock that stands still...
+	o.Delay = time.Millisecond              // ...must not stall the gates
 	o.History = func(url string) (time.Time, time.Time, bool) {
 		// The archive answers for the URL's normal form.
 		n, _ := urlnorm.Normalize(url)
