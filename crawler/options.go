@@ -134,7 +134,8 @@ type Options struct {
 	// time (unless AllowPrivate) and keeps Parallelism idle connections
 	// per host.
 	Transport http.RoundTripper
-	// Now returns the current time. nil: time.Now.
+	// Now returns the current time for Page.FetchedAt, cookies and revisit
+	// decisions (politeness waits use the wall clock). nil: time.Now.
 	Now func() time.Time
 }
 
