@@ -39,10 +39,11 @@ type block struct {
 type analysis struct {
 	stats  map[*html.Node]*nstat
 	blocks []block
+	labels map[string]byte // see labelKinds
 }
 
-func newAnalysis(root *html.Node, sizeHint int) *analysis {
-	a := &analysis{stats: make(map[*html.Node]*nstat, sizeHint)}
+func newAnalysis(root *html.Node, sizeHint int, labels map[string]byte) *analysis {
+	a := &analysis{stats: make(map[*html.Node]*nstat, sizeHint), labels: labels}
 	a.statPass(root, false)
 	// A class that sounds like furniture on a wrapper of most of the
 	// page ("ad-portal", "has-sidebar") does not make the page furniture.

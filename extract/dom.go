@@ -170,21 +170,40 @@ func foldSpace(s string) string {
 // normKey is the comparison form of a text: lower case, letters and
 // digits only, single spaces.
 func normKey(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	buf := make([]byte, 0, len(s))
 	space := false
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			case c >= 'A' && c <= 'Z':
+				c += 'a' - 'A'
+			default:
+				space = true
+				continue
+			}
+			if space && len(buf) > 0 {
+				buf = append(buf, ' ')
 			}
 			space = false
-			b.WriteRune(unicode.ToLower(r))
+			buf = append(buf, c)
 			continue
 		}
-		space = true
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			space = true
+			continue
+		}
+		if space && len(buf) > 0 {
+			buf = append(buf, ' ')
+		}
+		space = false
+		buf = utf8.AppendRune(buf, unicode.ToLower(r))
 	}
-	return b.String()
+	return string(buf)
 }
 
 // ancestorOrSelf walks from n up to the root, calling f until it returns

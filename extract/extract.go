@@ -23,9 +23,10 @@ const (
 // Extractor turns pages into article records. It is safe for concurrent
 // use; build it once with New and share it.
 type Extractor struct {
-	opts  Options
-	log   *slog.Logger
-	dates *dateParser
+	opts   Options
+	log    *slog.Logger
+	dates  *dateParser
+	labels map[string]byte
 }
 
 // New returns an Extractor with the given options.
@@ -35,7 +36,7 @@ func New(opts Options) *Extractor {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Extractor{opts: opts, log: log, dates: newDateParser()}
+	return &Extractor{opts: opts, log: log, dates: newDateParser(), labels: labelKinds()}
 }
 
 // Extract makes the article record of one page. It returns ErrEmpty,
@@ -70,7 +71,7 @@ func (e *Extractor) Extract(p *newsarchive.Page) (*newsarchive.Article, error) {
 
 func (e *Extractor) extract(p *newsarchive.Page, root *html.Node, elements int) *newsarchive.Article {
 	m := collectMeta(root)
-	a := newAnalysis(root, elements)
+	a := newAnalysis(root, elements, e.labels)
 	for i := range a.blocks {
 		a.blocks[i].key = normKey(a.blocks[i].text)
 	}

@@ -50,6 +50,11 @@ func stripSite(title, site, pageURL string) string {
 	title = foldSpace(title)
 	siteKey := normKey(site)
 	hostKey := normKey(urlnorm.Host(pageURL))
+	host := strings.ReplaceAll(hostKey, " ", "")
+	isSite := func(k string) bool {
+		return k != "" && (k == siteKey || siteKey != "" && strings.Contains(siteKey, k) ||
+			strings.Contains(host, strings.ReplaceAll(k, " ", "")))
+	}
 	for range 3 {
 		cut := false
 		for _, sep := range titleSeparators {
@@ -58,24 +63,20 @@ func stripSite(title, site, pageURL string) string {
 				continue
 			}
 			head, tail := strings.TrimSpace(title[:i]), strings.TrimSpace(title[i+len(sep):])
-			tk := normKey(tail)
-			if tk == "" {
-				continue
-			}
-			isSite := tk == siteKey || (siteKey != "" && strings.Contains(siteKey, tk)) ||
-				strings.Contains(strings.ReplaceAll(hostKey, " ", ""), strings.ReplaceAll(tk, " ", "")) ||
-				len(strings.Fields(tail)) <= 3 && len(strings.Fields(head)) >= 3
-			if isSite && countRunes(head) >= 10 {
-				title = head
-				cut = true
+			if isSite(normKey(tail)) && countRunes(head) >= 10 {
+				title, cut = head, true
 				break
 			}
 			// "Site | Headline"
 			j := strings.Index(title, sep)
-			hk := normKey(strings.TrimSpace(title[:j]))
-			if hk != "" && (hk == siteKey || strings.Contains(strings.ReplaceAll(hostKey, " ", ""), strings.ReplaceAll(hk, " ", ""))) {
-				title = strings.TrimSpace(title[j+len(sep):])
-				cut = true
+			first, rest := strings.TrimSpace(title[:j]), strings.TrimSpace(title[j+len(sep):])
+			if isSite(normKey(first)) && countRunes(rest) >= 10 {
+				title, cut = rest, true
+				break
+			}
+			// An unknown short tail after a longer headline is a site name.
+			if len(strings.Fields(tail)) <= 3 && len(strings.Fields(head)) >= 3 && countRunes(head) >= 10 && normKey(tail) != "" {
+				title, cut = head, true
 				break
 			}
 		}

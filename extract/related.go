@@ -21,10 +21,10 @@ func (a *analysis) findLabelled(base string) []newsarchive.RelatedBlock {
 		if b.node == nil || len(b.text) > 60 {
 			continue
 		}
-		kind := labelKind(normKey(strings.TrimRight(b.text, ":")))
+		kind := a.labelKind(normKey(strings.TrimRight(b.text, ":")))
 		if kind == 0 {
 			// "See also: <a>…</a>" written inside a paragraph.
-			if rb, ok := inlineRelated(b, base); ok && !seen[b.node] {
+			if rb, ok := a.inlineRelated(b, base); ok && !seen[b.node] {
 				seen[b.node] = true
 				related = append(related, rb)
 				junk = append(junk, b.node)
@@ -48,7 +48,7 @@ func (a *analysis) findLabelled(base string) []newsarchive.RelatedBlock {
 		}); ok {
 			nodes = []*html.Node{sect}
 		} else {
-			nodes = append([]*html.Node{label}, followingUntilHeading(label)...)
+			nodes = append([]*html.Node{label}, a.followingUntilHeading(label)...)
 		}
 		for _, n := range nodes {
 			seen[n] = true
@@ -73,7 +73,7 @@ func (a *analysis) findLabelled(base string) []newsarchive.RelatedBlock {
 
 // inlineRelated reads a short paragraph such as "See also: Title" whose
 // rest is links.
-func inlineRelated(b *block, base string) (newsarchive.RelatedBlock, bool) {
+func (a *analysis) inlineRelated(b *block, base string) (newsarchive.RelatedBlock, bool) {
 	if b.kind != 'p' || b.links == 0 || len(b.text) > 200 {
 		return newsarchive.RelatedBlock{}, false
 	}
@@ -81,7 +81,7 @@ func inlineRelated(b *block, base string) (newsarchive.RelatedBlock, bool) {
 	if i <= 0 || i > 30 {
 		return newsarchive.RelatedBlock{}, false
 	}
-	if labelKind(normKey(b.text[:i])) != 'r' || b.links*2 < len(b.text)-i {
+	if a.labelKind(normKey(b.text[:i])) != 'r' || b.links*2 < len(b.text)-i {
 		return newsarchive.RelatedBlock{}, false
 	}
 	links := collectLinks([]*html.Node{b.node}, nil, base)

@@ -33,23 +33,26 @@ var relatedLabels = [...]string{
 	"leia mais", "ver también", "lee también", "leggi anche", "関連記事", "관련기사", "관련 기사",
 }
 
+// labelKinds maps the normalised label texts to 't' (teaser list) or 'r'
+// (related block); built once per Extractor.
+func labelKinds() map[string]byte {
+	m := make(map[string]byte, len(teaserLabels)+len(relatedLabels))
+	for _, l := range teaserLabels {
+		m[normKey(l)] = 't'
+	}
+	for _, l := range relatedLabels {
+		m[normKey(l)] = 'r'
+	}
+	return m
+}
+
 // labelKind tells whether a short text is the label of a teaser list ('t'),
 // a related block ('r'), or neither (0).
-func labelKind(key string) byte {
+func (a *analysis) labelKind(key string) byte {
 	if key == "" || len(key) > 40 {
 		return 0
 	}
-	for _, l := range relatedLabels {
-		if len(l) >= len(key) && key == normKey(l) {
-			return 'r'
-		}
-	}
-	for _, l := range teaserLabels {
-		if len(l) >= len(key) && key == normKey(l) {
-			return 't'
-		}
-	}
-	return 0
+	return a.labels[key]
 }
 
 // labelSection returns the element holding the list that a label heads:
@@ -107,7 +110,7 @@ func textAfter(sect, label *html.Node) int {
 
 // followingUntilHeading returns label's following siblings up to the next
 // heading of the same or a higher level.
-func followingUntilHeading(label *html.Node) []*html.Node {
+func (a *analysis) followingUntilHeading(label *html.Node) []*html.Node {
 	var out []*html.Node
 	for s := label.NextSibling; s != nil; s = s.NextSibling {
 		if s.Type != html.ElementNode {
@@ -116,7 +119,7 @@ func followingUntilHeading(label *html.Node) []*html.Node {
 		if isHeading(s.DataAtom) && (!isHeading(label.DataAtom) || s.DataAtom <= label.DataAtom || s.DataAtom == label.DataAtom) {
 			break
 		}
-		if s.DataAtom == label.DataAtom && !isHeading(s.DataAtom) && labelKind(normKey(innerText(s))) != 0 {
+		if s.DataAtom == label.DataAtom && !isHeading(s.DataAtom) && a.labelKind(normKey(innerText(s))) != 0 {
 			break
 		}
 		out = append(out, s)
