@@ -227,10 +227,11 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 	n := s.writes.Add(1)
 	defer s.writes.Add(-1)
 	full := func(tx *bolt.Tx) error {
-		// Keys of these buckets mostly grow at the end: fill pages
-		// instead of splitting them half-empty (bbolt's default).
+		// Keys of these buckets grow at the end: fill pages instead of
+		// splitting them half-empty (bbolt's default, right for the
+		// buckets keyed by hashes and URLs, whose inserts land anywhere).
 		for _, name := range appendBuckets {
-			tx.Bucket(name).FillPercent = 0.9
+			tx.Bucket(name).FillPercent = 1.0
 		}
 		return fn(tx)
 	}
