@@ -12,6 +12,7 @@ type nstat struct {
 	text, link int // bytes of visible text, and of it inside links
 	commas     int
 	p, img, li int // descendant counts
+	h1         int
 	input      int
 	embed      int
 	junk       bool // the element itself is furniture
@@ -115,6 +116,7 @@ func (a *analysis) statPass(n *html.Node, inArticle bool) (text, link int) {
 				s.p += cs.p
 				s.img += cs.img
 				s.li += cs.li
+				s.h1 += cs.h1
 				s.input += cs.input
 				s.embed += cs.embed
 			}
@@ -125,6 +127,8 @@ func (a *analysis) statPass(n *html.Node, inArticle bool) (text, link int) {
 				s.img++
 			case atom.Li:
 				s.li++
+			case atom.H1:
+				s.h1++
 			}
 		}
 	}

@@ -39,10 +39,16 @@ func (a *analysis) findLabelled(base string) []newsarchive.RelatedBlock {
 			continue
 		}
 		var nodes []*html.Node
-		if s := a.stats[label]; s != nil && s.text > nonSpaceLen(b.text)+20 && hasLink(label) {
+		if s := a.stats[label]; s != nil && s.text > nonSpaceLen(b.text)+20 && s.text < 3000 && s.linkDensity() > 0.4 &&
+			label.DataAtom != atom.Main && label.DataAtom != atom.Article && label.DataAtom != atom.Body {
 			// The label is loose text in the block that holds the
 			// list ("<aside><span>Related</span><ul>…</ul></aside>").
 			nodes = []*html.Node{label}
+		} else if label.DataAtom == atom.Main || label.DataAtom == atom.Article || label.DataAtom == atom.Body ||
+			a.stats[label] != nil && a.stats[label].text > 3000 {
+			// Loose label text in a big container: the list it heads
+			// cannot be told apart from the rest.
+			continue
 		} else if sect, ok := labelSection(label, func(p *html.Node) bool {
 			return p.DataAtom == atom.Article || p.DataAtom == atom.Main || strings.EqualFold(attr(p, "itemprop"), "articleBody")
 		}); ok {

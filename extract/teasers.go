@@ -119,6 +119,14 @@ func (a *analysis) followingUntilHeading(label *html.Node) []*html.Node {
 		if isHeading(s.DataAtom) && (!isHeading(label.DataAtom) || s.DataAtom <= label.DataAtom || s.DataAtom == label.DataAtom) {
 			break
 		}
+		// Never past the page's main regions or a block of article size.
+		switch s.DataAtom {
+		case atom.Main, atom.Article, atom.Header, atom.Footer, atom.Body:
+			return out
+		}
+		if st := a.stats[s]; st != nil && (st.text > 3000 || st.h1 > 0) {
+			return out
+		}
 		if s.DataAtom == label.DataAtom && !isHeading(s.DataAtom) && a.labelKind(normKey(innerText(s))) != 0 {
 			break
 		}
