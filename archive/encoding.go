@@ -400,27 +400,41 @@ type version struct {
 	// field (format 2), so export appends the archive fields to it
 	// without decoding it.
 	Splice bool
+	// packed, when set, is Article as packArticle stored it, so the write
+	// transaction does not compress.
+	packed *packedArticle
+}
+
+// packedArticle is a spliceable article in the form a version stores it.
+type packedArticle struct {
+	format byte // 2: JSON as is, 3 (versionFormat): S2-compressed JSON
+	data   []byte
+}
+
+// packArticle compresses a spliceable article (format 2) with S2 when
+// that makes it smaller. Puts call it before their write transaction.
+func packArticle(art []byte) *packedArticle {
+	if len(art) >= 128 {
+		if z := s2.EncodeBetter(nil, art); len(z) < len(art) {
+			return &packedArticle{versionFormat, z}
+		}
+	}
+	return &packedArticle{2, art}
 }
 
 func encodeVersion(v *version) []byte {
-	e := enc{b: make([]byte, 0, len(v.Article)+24)}
-	art := v.Article
+	pa := v.packed
 	switch {
 	case !v.Splice:
-		e.byte(1)
-	case len(art) >= 128:
-		if z := s2.EncodeBetter(nil, art); len(z) < len(art) {
-			e.byte(versionFormat)
-			art = z
-			break
-		}
-		e.byte(2)
-	default:
-		e.byte(2)
+		pa = &packedArticle{1, v.Article}
+	case pa == nil:
+		pa = packArticle(v.Article)
 	}
+	e := enc{b: make([]byte, 0, len(pa.data)+24)}
+	e.byte(pa.format)
 	e.time(v.ValidFrom)
 	e.uvarint(v.Snapshot)
-	e.bytes(art)
+	e.bytes(pa.data)
 	return e.b
 }
 

@@ -136,6 +136,7 @@ type importItem struct {
 	rec       *record // the record as the line describes it, without its URLs
 	aliases   []aliasURL
 	versionJS []byte
+	versionZ  *packedArticle // versionJS packed, outside the transaction
 	err       error
 }
 
@@ -164,7 +165,9 @@ func (it *importItem) decode() {
 		it.aliases = append(it.aliases, aliasURL{u, normURL(u)})
 	}
 	it.a, it.rec = a, rec
-	it.versionJS, it.err = versionJSON(a, rec)
+	if it.versionJS, it.err = versionJSON(a, rec); it.err == nil {
+		it.versionZ = packArticle(it.versionJS)
+	}
 }
 
 // requireEmpty returns ErrNotEmpty unless the archive holds no snapshots
@@ -243,7 +246,7 @@ func importRecord(tx *bolt.Tx, c *counters, it *importItem) (bool, int, error) {
 	if v.ValidFrom.IsZero() {
 		v.ValidFrom = rec.FirstSeen
 	}
-	v.Article, v.Splice = it.versionJS, true
+	v.Article, v.Splice, v.packed = it.versionJS, true, it.versionZ
 	if err := tx.Bucket(bucketVersions).Put(versionKey(seq, ver), encodeVersion(v)); err != nil {
 		return false, 0, err
 	}

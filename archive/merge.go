@@ -54,14 +54,14 @@ func (in *ingest) touchRecord(tx *bolt.Tx, c *counters, recSeq uint64, rec *reco
 	if snap.FetchedAt.After(rec.LastSeen) {
 		rec.LastSeen = snap.FetchedAt
 	}
+	urls := in.fetchedAs
 	if art != nil {
-		for _, u := range in.aliases {
-			if err := addAlias(tx, c, recSeq, rec, u); err != nil {
-				return err
-			}
-		}
+		urls = slices.Concat(in.aliases, in.fetchedAs)
 	}
-	for _, u := range in.fetchedAs {
+	for i, u := range urls {
+		if slices.Contains(urls[:i], u) {
+			continue // the canonical URL is most often the fetched one too
+		}
 		if err := addAlias(tx, c, recSeq, rec, u); err != nil {
 			return err
 		}
@@ -106,10 +106,12 @@ func findRecord(tx *bolt.Tx, canonical string, others ...[]aliasURL) (uint64, er
 	if v := getKey(aliases, indexKey(canonical)); v != nil {
 		return keyU64(v), nil
 	}
+	seen := []string{canonical}
 	for _, u := range slices.Concat(others...) {
-		if u.norm == "" {
+		if u.norm == "" || slices.Contains(seen, u.norm) {
 			continue
 		}
+		seen = append(seen, u.norm)
 		v := getKey(aliases, indexKey(u.norm))
 		if v == nil {
 			continue
@@ -180,15 +182,16 @@ func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, seq uint64, snap *snapsh
 		in.res.Outcome = Unchanged
 	}
 	if rec.Versions == 0 || rec.ContentHash != art.ContentHash {
-		js := in.versionJS
+		js, packed := in.versionJS, in.versionZ
 		if rec.ID != in.guess.ID || rec.URL != in.guess.URL || rec.Site != in.guess.Site {
 			if js, err = versionJSON(art, rec); err != nil {
 				return err
 			}
+			packed = nil
 		}
 		rec.Versions++
 		rec.ContentHash = art.ContentHash
-		v := &version{ValidFrom: snap.FetchedAt, Snapshot: seq, Article: js, Splice: true}
+		v := &version{ValidFrom: snap.FetchedAt, Snapshot: seq, Article: js, Splice: true, packed: packed}
 		if err := tx.Bucket(bucketVersions).Put(versionKey(recSeq, rec.Versions), encodeVersion(v)); err != nil {
 			return err
 		}

@@ -249,6 +249,7 @@ type ingest struct {
 	aliases   []aliasURL           // the article's URLs
 	guess     *record              // the record the article is expected to join
 	versionJS []byte               // the article as a version of guess
+	versionZ  *packedArticle       // versionJS packed as a version stores it
 	article   *newsarchive.Article // nil: not extracted or no article
 	extErr    error
 	ran       bool  // the extractor ran
@@ -384,8 +385,11 @@ func (in *ingest) prepareArticle(a *newsarchive.Article) error {
 		in.guess.Site = urlnorm.Host(in.canonical)
 	}
 	var err error
-	in.versionJS, err = versionJSON(a, in.guess)
-	return err
+	if in.versionJS, err = versionJSON(a, in.guess); err != nil {
+		return err
+	}
+	in.versionZ = packArticle(in.versionJS)
+	return nil
 }
 
 // commit returns the transaction function of a Put. It may run more than
