@@ -49,7 +49,7 @@ func (a *analysis) findLabelled(base string) []newsarchive.RelatedBlock {
 			// Loose label text in a big container: the list it heads
 			// cannot be told apart from the rest.
 			continue
-		} else if sect, ok := labelSection(label, func(p *html.Node) bool {
+		} else if sect, ok := a.labelSection(label, func(p *html.Node) bool {
 			return p.DataAtom == atom.Article || p.DataAtom == atom.Main || strings.EqualFold(attr(p, "itemprop"), "articleBody")
 		}); ok {
 			nodes = []*html.Node{sect}

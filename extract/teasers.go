@@ -58,12 +58,16 @@ func (a *analysis) labelKind(key string) byte {
 // labelSection returns the element holding the list that a label heads:
 // the label's parent when the label is its first child, climbing while
 // that holds. ok is false when the list is the label's following siblings.
-func labelSection(label *html.Node, stop func(*html.Node) bool) (*html.Node, bool) {
+func (a *analysis) labelSection(label *html.Node, stop func(*html.Node) bool) (*html.Node, bool) {
 	n := label
 	var sect *html.Node
 	for i := 0; i < 3; i++ {
 		p := n.Parent
 		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || stop(p) {
+			break
+		}
+		if s := a.stats[p]; s != nil && s.h1 > 0 {
+			// The block with the headline is the article, not a list.
 			break
 		}
 		if firstElementChild(p) != n {
@@ -124,7 +128,7 @@ func (a *analysis) followingUntilHeading(label *html.Node) []*html.Node {
 		case atom.Main, atom.Article, atom.Header, atom.Footer, atom.Body:
 			return out
 		}
-		if st := a.stats[s]; st != nil && (st.text > 3000 || st.h1 > 0) {
+		if st := a.stats[s]; st != nil && st.h1 > 0 {
 			return out
 		}
 		if s.DataAtom == label.DataAtom && !isHeading(s.DataAtom) && a.labelKind(normKey(innerText(s))) != 0 {
