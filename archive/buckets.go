@@ -13,15 +13,17 @@ var (
 	bucketSnapshots = []byte("snapshots")
 	// bucketBodies: body id (8) → compressed body (see encodeBody).
 	bucketBodies = []byte("bodies")
-	// bucketBodyHashes: SHA-256 of the raw body (32) → body id (8) + first
-	// snapshot id with that body (8).
+	// bucketBodyHashes: the first bodyHashPrefix (8) bytes of the raw
+	// body's SHA-256, or all 32 when another body has that prefix → body
+	// id + first snapshot id with that body (uvarints). See findBody.
 	bucketBodyHashes = []byte("bodyhashes")
 	// bucketLatest: normalised URL → id (8) of the latest snapshot of that
 	// URL that carried a body (what Validators and 304 revisits refer to).
 	bucketLatest = []byte("latest")
 	// bucketRecords: record sequence (8) → record (see encodeRecord).
 	bucketRecords = []byte("records")
-	// bucketRecordIDs: record id (16 hex digits) → record sequence (8).
+	// bucketRecordIDs: record id (see recordIDKey: 9 bytes for the usual
+	// 16 hex digits) → record sequence (8).
 	bucketRecordIDs = []byte("recordids")
 	// bucketAliases: normalised URL → record sequence (8).
 	bucketAliases = []byte("aliases")
@@ -78,4 +80,9 @@ var (
 
 // SchemaVersion is the layout version of the archive file this package
 // writes. Open refuses files with another version (ErrSchema).
-const SchemaVersion = 1
+//
+// Schema 2 (schema 1 was written until November 2026) keys bucketBodyHashes
+// by 8 bytes of the hash with uvarint values, and bucketRecordIDs by the
+// id's bytes (recordIDKey): the two indexes looked up by random keys are
+// half their former size, and so is what each commit rewrites of them.
+const SchemaVersion = 2

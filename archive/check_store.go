@@ -94,7 +94,7 @@ func (s *Store) Check(ctx context.Context) error {
 			if tx.Bucket(bucketVersions).Get(versionKey(seq, rec.Versions)) == nil {
 				report("record %s: latest version %d missing", rec.ID, rec.Versions)
 			}
-			if v := getKey(tx.Bucket(bucketRecordIDs), indexKey(rec.ID)); keyU64(v) != seq {
+			if v := getKey(tx.Bucket(bucketRecordIDs), recordIDKey(rec.ID)); keyU64(v) != seq {
 				report("record %s: id does not lead to it", rec.ID)
 			}
 			for _, a := range rec.Aliases {

@@ -151,13 +151,12 @@ func (s *Store) dictBytes(tx *bolt.Tx, id uint32) ([]byte, error) {
 	if len(v) != 32 {
 		return nil, fmt.Errorf("%w: dictionary %d missing", ErrCorrupt, id)
 	}
-	hv := tx.Bucket(bucketBodyHashes).Get(v)
-	if hv == nil {
-		return nil, fmt.Errorf("%w: body of dictionary %d missing", ErrCorrupt, id)
-	}
-	bodyID, _, err := decodeBodyHashValue(hv)
+	bodyID, first, _, err := findBody(tx, [32]byte(v))
 	if err != nil {
 		return nil, err
+	}
+	if first == nil {
+		return nil, fmt.Errorf("%w: body of dictionary %d missing", ErrCorrupt, id)
 	}
 	raw, err := s.readBody(tx, bodyID)
 	if err != nil {

@@ -3,6 +3,7 @@ package archive
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"sort"
@@ -509,19 +510,54 @@ func decodeBody(v []byte) (*body, error) {
 	return b, nil
 }
 
-// bodyHashValue is the value of bucketBodyHashes.
+// bodyHashPrefix is how many bytes of a body's SHA-256 key it in
+// bucketBodyHashes. The index is looked up by random keys, so every commit
+// rewrites most of its pages: short keys keep it (and a commit's writes)
+// small. A body whose prefix is taken by another body is filed under its
+// full hash; findBody tells them apart by the hash its first snapshot
+// carries.
+const bodyHashPrefix = 8
+
+// bodyHashValue is the value of bucketBodyHashes: body id and first
+// snapshot id, as uvarints.
 func bodyHashValue(bodyID, firstSnap uint64) []byte {
-	b := make([]byte, 16)
-	binary.BigEndian.PutUint64(b, bodyID)
-	binary.BigEndian.PutUint64(b[8:], firstSnap)
-	return b
+	b := binary.AppendUvarint(make([]byte, 0, 8), bodyID)
+	return binary.AppendUvarint(b, firstSnap)
 }
 
 func decodeBodyHashValue(v []byte) (bodyID, firstSnap uint64, err error) {
-	if len(v) != 16 {
-		return 0, 0, fmt.Errorf("%w: body hash value of %d bytes", ErrCorrupt, len(v))
+	d := dec{b: v}
+	bodyID, firstSnap = d.uvarint(), d.uvarint()
+	if d.err != nil || len(d.b) != 0 || bodyID == 0 || firstSnap == 0 {
+		return 0, 0, fmt.Errorf("%w: body hash value %x", ErrCorrupt, v)
 	}
-	return binary.BigEndian.Uint64(v), binary.BigEndian.Uint64(v[8:]), nil
+	return bodyID, firstSnap, nil
+}
+
+// recordIDKey is the key of a record id in bucketRecordIDs, nil for the
+// empty id: an id made by urlnorm.ID (16 lower-case hex digits) as its 8
+// bytes behind a 1, any other id (an imported one) as indexKey stores it
+// behind a 2.
+func recordIDKey(id string) []byte {
+	if id == "" {
+		return nil
+	}
+	if len(id) == 16 && isLowerHex(id) {
+		b := make([]byte, 1, 9)
+		b[0] = 1
+		b, _ = hex.AppendDecode(b, []byte(id))
+		return b
+	}
+	return append([]byte{2}, indexKey(id)...)
+}
+
+func isLowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // counters are the archive's running totals, kept in bucketMeta so Stats

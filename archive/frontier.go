@@ -178,6 +178,77 @@ func (f *Frontier) PeekRequest() ([]byte, error) {
 	return out, err
 }
 
+// LeaseRequest moves the oldest queued request to the end of the queue
+// and returns it, in one transaction, so a process killed at any moment
+// leaves it queued. Requests met at the head whose id(req) is visited, or
+// for which id returns false, are removed on the way. It returns nil and no
+// error when the queue is empty. Concurrent calls share their commits; id
+// runs inside the transaction, may run more than once for a request, and
+// must not keep req.
+func (f *Frontier) LeaseRequest(id func(req []byte) (uint64, bool)) ([]byte, error) {
+	var out []byte
+	err := f.write("lease request", func(b *bolt.Bucket) error {
+		out = nil // the transaction may run again
+		q, visited := b.Bucket(frontierQueue), b.Bucket(frontierVisited)
+		n := keyU64(b.Get(frontierQueued))
+		c := q.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.First() {
+			v = append([]byte(nil), v...)
+			// Deleting at a cursor leaves it between keys: start over.
+			if err := c.Delete(); err != nil {
+				return err
+			}
+			if n > 0 {
+				n--
+			}
+			if key, ok := id(v); !ok || visited.Get(u64key(key)) != nil {
+				continue
+			}
+			out = v
+			seq, err := q.NextSequence()
+			if err != nil {
+				return err
+			}
+			if err := q.Put(u64key(seq), out); err != nil {
+				return err
+			}
+			n++
+			break
+		}
+		return b.Put(frontierQueued, u64key(n))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Commit appends reqs to the queue and records the visited ids, in one
+// transaction: all or nothing. Concurrent calls share their commits.
+func (f *Frontier) Commit(reqs [][]byte, visited []uint64) error {
+	return f.write("commit", func(b *bolt.Bucket) error {
+		q, vb := b.Bucket(frontierQueue), b.Bucket(frontierVisited)
+		for _, r := range reqs {
+			seq, err := q.NextSequence()
+			if err != nil {
+				return err
+			}
+			if err := q.Put(u64key(seq), r); err != nil {
+				return err
+			}
+		}
+		for _, id := range visited {
+			if err := vb.Put(u64key(id), nil); err != nil {
+				return err
+			}
+		}
+		if len(reqs) == 0 {
+			return nil
+		}
+		return b.Put(frontierQueued, u64key(keyU64(b.Get(frontierQueued))+uint64(len(reqs))))
+	})
+}
+
 // QueueSize returns how many requests are queued.
 func (f *Frontier) QueueSize() (int, error) {
 	var n int

@@ -190,14 +190,14 @@ func importRecord(tx *bolt.Tx, c *counters, it *importItem) (bool, int, error) {
 	rec := *it.rec
 	rec.Aliases = nil
 	ids := tx.Bucket(bucketRecordIDs)
-	if getKey(ids, indexKey(rec.ID)) != nil {
+	if getKey(ids, recordIDKey(rec.ID)) != nil {
 		return false, 0, nil
 	}
 	seq, err := tx.Bucket(bucketRecords).NextSequence()
 	if err != nil {
 		return false, 0, err
 	}
-	if err := ids.Put(indexKey(rec.ID), u64key(seq)); err != nil {
+	if err := ids.Put(recordIDKey(rec.ID), u64key(seq)); err != nil {
 		return false, 0, err
 	}
 	ver := rec.Versions

@@ -157,7 +157,7 @@ func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, seq uint64, snap *snapsh
 	ids := tx.Bucket(bucketRecordIDs)
 	id := in.guess.ID
 	if recSeq == 0 {
-		if v := getKey(ids, indexKey(id)); v != nil {
+		if v := getKey(ids, recordIDKey(id)); v != nil {
 			recSeq = keyU64(v)
 		}
 	}
@@ -166,7 +166,7 @@ func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, seq uint64, snap *snapsh
 		if recSeq, err = tx.Bucket(bucketRecords).NextSequence(); err != nil {
 			return err
 		}
-		if err := ids.Put(indexKey(id), u64key(recSeq)); err != nil {
+		if err := ids.Put(recordIDKey(id), u64key(recSeq)); err != nil {
 			return err
 		}
 		rec = &record{ID: id, URL: canonical, Site: in.guess.Site}

@@ -302,16 +302,8 @@ func (s *Store) prepare(in *ingest) error {
 		return nil
 	}
 	err := s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketBodyHashes).Get(in.hash[:])
-		if v == nil {
-			return nil
-		}
-		_, first, err := decodeBodyHashValue(v)
-		if err != nil {
-			return err
-		}
-		prev, err := getSnapshot(tx, first)
-		if err != nil {
+		_, prev, _, err := findBody(tx, in.hash)
+		if err != nil || prev == nil {
 			return err
 		}
 		// An identical body is not extracted again, unless the earlier
@@ -428,15 +420,14 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 					return err
 				}
 			}
-		} else if v := tx.Bucket(bucketBodyHashes).Get(in.hash[:]); v != nil {
+		} else {
 			var bodyID uint64
-			if bodyID, prevID, err = decodeBodyHashValue(v); err != nil {
+			if bodyID, prev, prevID, err = findBody(tx, in.hash); err != nil {
 				return err
 			}
-			if prev, err = getSnapshot(tx, prevID); err != nil {
-				return err
+			if prev != nil {
+				prev.BodyID = bodyID
 			}
-			prev.BodyID = bodyID
 		}
 
 		var art *newsarchive.Article
@@ -477,7 +468,7 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 			if err := bodies.Put(u64key(bodyID), enc); err != nil {
 				return err
 			}
-			if err := tx.Bucket(bucketBodyHashes).Put(in.hash[:], bodyHashValue(bodyID, seq)); err != nil {
+			if err := putBodyHash(tx, in.hash, bodyID, seq); err != nil {
 				return err
 			}
 			snap.BodyID, snap.BodyHash = bodyID, in.hash
@@ -572,6 +563,41 @@ func getSnapshot(tx *bolt.Tx, id uint64) (*snapshot, error) {
 		return nil, fmt.Errorf("%w: snapshot %d missing", ErrCorrupt, id)
 	}
 	return decodeSnapshot(v)
+}
+
+// findBody looks a raw body up by its SHA-256: the id of the stored body,
+// and the first snapshot that had it (decoded) with its id; a nil snapshot
+// when no stored body has that hash.
+func findBody(tx *bolt.Tx, hash [32]byte) (bodyID uint64, first *snapshot, firstID uint64, err error) {
+	hb := tx.Bucket(bucketBodyHashes)
+	for _, key := range [][]byte{hash[:bodyHashPrefix], hash[:]} {
+		v := hb.Get(key)
+		if v == nil {
+			return 0, nil, 0, nil
+		}
+		if bodyID, firstID, err = decodeBodyHashValue(v); err != nil {
+			return 0, nil, 0, err
+		}
+		if first, err = getSnapshot(tx, firstID); err != nil {
+			return 0, nil, 0, err
+		}
+		if first.BodyHash == hash {
+			return bodyID, first, firstID, nil
+		}
+	}
+	// The full hash leads to a snapshot of another body.
+	return 0, nil, 0, fmt.Errorf("%w: body hash %x leads to snapshot %d of another body", ErrCorrupt, hash, firstID)
+}
+
+// putBodyHash files a new body under its hash: under the hash's prefix, or
+// its full hash when another body has the prefix.
+func putBodyHash(tx *bolt.Tx, hash [32]byte, bodyID, firstSnap uint64) error {
+	hb := tx.Bucket(bucketBodyHashes)
+	key := hash[:bodyHashPrefix]
+	if hb.Get(key) != nil {
+		key = hash[:]
+	}
+	return hb.Put(key, bodyHashValue(bodyID, firstSnap))
 }
 
 // getRecord reads one record.

@@ -25,7 +25,7 @@ type VersionInfo struct {
 // lookupRecord finds a record by id or by any of its URLs.
 func lookupRecord(tx *bolt.Tx, idOrURL string) (uint64, *record, error) {
 	var seq uint64
-	if v := getKey(tx.Bucket(bucketRecordIDs), indexKey(idOrURL)); v != nil {
+	if v := getKey(tx.Bucket(bucketRecordIDs), recordIDKey(idOrURL)); v != nil {
 		seq = keyU64(v)
 	} else if v := getKey(tx.Bucket(bucketAliases), indexKey(normURL(idOrURL))); v != nil {
 		seq = keyU64(v)

@@ -138,7 +138,8 @@ func (s *Store) init() (err error) {
 			return fmt.Errorf("%w: no schema version stored", ErrSchema)
 		}
 		if got := binary.BigEndian.Uint32(v); got != SchemaVersion {
-			return fmt.Errorf("%w: file has schema %d, this newsarchive reads %d", ErrSchema, got, SchemaVersion)
+			return fmt.Errorf("%w: file has schema %d, this newsarchive reads %d (export it with the newsarchive that wrote it, "+
+				"as JSONL and WARC, and import that into a new archive)", ErrSchema, got, SchemaVersion)
 		}
 		for _, name := range allBuckets {
 			if tx.Bucket(name) == nil && !optionalBuckets[string(name)] {

@@ -191,12 +191,8 @@ func (s *Store) warcPage(wr gowarc.WarcRecord, byID, byDigest map[string][32]byt
 	var body []byte
 	found := false
 	err = s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketBodyHashes).Get(sum[:])
-		if v == nil {
-			return nil
-		}
-		bodyID, _, err := decodeBodyHashValue(v)
-		if err != nil {
+		bodyID, first, _, err := findBody(tx, sum)
+		if err != nil || first == nil {
 			return err
 		}
 		found = true
