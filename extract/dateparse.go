@@ -341,23 +341,11 @@ func (dp *dateParser) matchAt(toks []token, i int, dayFirst bool) (parsed, bool)
 	return parsed{}, false
 }
 
-// withTime builds the date y-m-d and reads an hh:mm time that follows at
-// token k, if any.
-func (dp *dateParser) withTime(toks []token, k, y, m, d int) (parsed, bool) {
-	p, ok := mk(y, m, d)
-	if !ok {
-		return p, false
-	}
-	if k < len(toks) && (toks[k].s == "日" || toks[k].s == "일") {
-		k++
-	}
-	if k+2 < len(toks) && toks[k].kind == 'n' && toks[k+1].s == ":" && toks[k+2].kind == 'n' &&
-		len(toks[k].s) <= 2 && len(toks[k+2].s) == 2 && toks[k].n < 24 && toks[k+2].n < 60 {
-		// A wall-clock time without a zone is kept as date only: the
-		// zone is unknown, so a time would claim more than we know.
-		_ = p
-	}
-	return p, true
+// withTime builds the date y-m-d. A wall-clock time that may follow
+// ("2024.12.02 09:14") is not kept: without a zone it would claim more than
+// the page says, so the date stays date-only.
+func (dp *dateParser) withTime(_ []token, _, y, m, d int) (parsed, bool) {
+	return mk(y, m, d)
 }
 
 // mk builds a valid calendar date or reports false.
