@@ -148,7 +148,7 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 		capKeys[normKey(c.Text)] = true
 	}
 	count := make(map[string]int, len(a.blocks))
-	outside := make(map[string]bool)
+	outside := make(map[string]int)
 	for i := range a.blocks {
 		b := &a.blocks[i]
 		if len(b.key) < minBlockKey || b.kind == 'c' {
@@ -156,7 +156,7 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 		}
 		count[b.key]++
 		if !b.inContent {
-			outside[b.key] = true
+			outside[b.key]++
 		}
 	}
 	useProfile := p.SiteBlocks != nil && p.SitePages >= e.opts.MinSitePages
@@ -187,7 +187,11 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 			continue
 		}
 		if len(b.key) >= minBlockKey {
-			if count[b.key] > 1 && outside[b.key] {
+			// A teaser repeated in the page: printed at least twice
+			// outside the article (two sidebars, a sidebar and a
+			// footer). Once outside is more often the article's own
+			// lead quoted in a header or a second layout.
+			if outside[b.key] >= 2 {
 				continue
 			}
 			if emitted[b.key] {
