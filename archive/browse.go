@@ -353,12 +353,12 @@ func (s *Store) NearestSnapshot(ctx context.Context, url string, at time.Time) (
 	}
 	found := false
 	err := s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketAliases).Get(indexKey(norm))
-		if v == nil {
-			return nil
+		e, err := getURL(tx, indexKey(norm))
+		if err != nil || e.Record == 0 {
+			return err
 		}
 		found = true
-		prefix := v[:8]
+		prefix := u64key(e.Record)
 		cur := tx.Bucket(bucketRefs).Cursor()
 		for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
 			id := keyU64(k[8:])

@@ -17,16 +17,15 @@ var (
 	// body's SHA-256, or all 32 when another body has that prefix → body
 	// id + first snapshot id with that body (uvarints). See findBody.
 	bucketBodyHashes = []byte("bodyhashes")
-	// bucketLatest: normalised URL → id (8) of the latest snapshot of that
-	// URL that carried a body (what Validators and 304 revisits refer to).
-	bucketLatest = []byte("latest")
+	// bucketURLs: normalised URL → the record it leads to and the latest
+	// snapshot of the URL with a body (see urlEntry). One index for both,
+	// so a fetched article's URL is one key, not two.
+	bucketURLs = []byte("urls")
 	// bucketRecords: record sequence (8) → record (see encodeRecord).
 	bucketRecords = []byte("records")
 	// bucketRecordIDs: record id (see recordIDKey: 9 bytes for the usual
 	// 16 hex digits) → record sequence (8).
 	bucketRecordIDs = []byte("recordids")
-	// bucketAliases: normalised URL → record sequence (8).
-	bucketAliases = []byte("aliases")
 	// bucketVersions: record sequence (8) + version (4) → version.
 	bucketVersions = []byte("versions")
 	// bucketRefs: record sequence (8) + snapshot id (8) → snapshot ref.
@@ -56,8 +55,8 @@ var (
 
 // allBuckets lists the buckets Open creates in a new archive.
 var allBuckets = [][]byte{
-	bucketMeta, bucketSnapshots, bucketBodies, bucketBodyHashes, bucketLatest,
-	bucketRecords, bucketRecordIDs, bucketAliases, bucketVersions, bucketRefs,
+	bucketMeta, bucketSnapshots, bucketBodies, bucketBodyHashes, bucketURLs,
+	bucketRecords, bucketRecordIDs, bucketVersions, bucketRefs,
 	bucketSites, bucketSiteBlocks, bucketDicts, bucketHostDicts, bucketFrontier,
 }
 
@@ -82,7 +81,9 @@ var (
 // writes. Open refuses files with another version (ErrSchema).
 //
 // Schema 2 (schema 1 was written until November 2026) keys bucketBodyHashes
-// by 8 bytes of the hash with uvarint values, and bucketRecordIDs by the
-// id's bytes (recordIDKey): the two indexes looked up by random keys are
-// half their former size, and so is what each commit rewrites of them.
+// by 8 bytes of the hash with uvarint values, bucketRecordIDs by the id's
+// bytes (recordIDKey), and keeps a URL's record and latest snapshot in one
+// bucket (bucketURLs; schema 1 had "aliases" and "latest"): the indexes
+// looked up by random keys are half their former size, and so is what
+// each commit rewrites of them.
 const SchemaVersion = 2

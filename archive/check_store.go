@@ -98,7 +98,7 @@ func (s *Store) Check(ctx context.Context) error {
 				report("record %s: id does not lead to it", rec.ID)
 			}
 			for _, a := range rec.Aliases {
-				if v := getKey(tx.Bucket(bucketAliases), indexKey(normURL(a))); keyU64(v) != seq {
+				if e, err := getURL(tx, indexKey(normURL(a))); err != nil || e.Record != seq {
 					report("record %s: URL %s does not lead to it", rec.ID, a)
 				}
 			}
@@ -111,7 +111,16 @@ func (s *Store) Check(ctx context.Context) error {
 				return nil
 			}
 		}
-		got.Aliases = uint64(tx.Bucket(bucketAliases).Stats().KeyN)
+		uc := tx.Bucket(bucketURLs).Cursor()
+		for k, v := uc.First(); k != nil; k, v = uc.Next() {
+			e, err := decodeURLEntry(v)
+			if err != nil {
+				return fmt.Errorf("URL %q: %w", k, err)
+			}
+			if e.Record != 0 {
+				got.Aliases++
+			}
+		}
 		if got.Snapshots != c.Snapshots || got.Records != c.Records || got.Bodies != c.Bodies ||
 			got.Versions != c.Versions || got.Aliases != c.Aliases || got.Revisits != c.Revisits ||
 			bodyBytes != c.BodyBytes || storedBytes != c.StoredBytes {

@@ -128,11 +128,11 @@ func (s *Store) deltaBase(norm string) (uint64, []byte, error) {
 	var id uint64
 	var raw []byte
 	err := s.view(func(tx *bolt.Tx) error {
-		v := getKey(tx.Bucket(bucketLatest), indexKey(norm))
-		if v == nil {
-			return nil
+		e, err := getURL(tx, indexKey(norm))
+		if err != nil || e.Latest == 0 {
+			return err
 		}
-		snap, err := getSnapshot(tx, keyU64(v))
+		snap, err := getSnapshot(tx, e.Latest)
 		if err != nil || snap.BodyID == 0 {
 			return err
 		}

@@ -534,6 +534,26 @@ func decodeBodyHashValue(v []byte) (bodyID, firstSnap uint64, err error) {
 	return bodyID, firstSnap, nil
 }
 
+// urlEntry is the value of bucketURLs, two uvarints.
+type urlEntry struct {
+	Record uint64 // sequence of the record the URL leads to (an alias), or 0
+	Latest uint64 // latest snapshot of the URL that carried a body, or 0
+}
+
+func encodeURLEntry(e urlEntry) []byte {
+	b := binary.AppendUvarint(make([]byte, 0, 8), e.Record)
+	return binary.AppendUvarint(b, e.Latest)
+}
+
+func decodeURLEntry(v []byte) (urlEntry, error) {
+	d := dec{b: v}
+	e := urlEntry{Record: d.uvarint(), Latest: d.uvarint()}
+	if d.err != nil || len(d.b) != 0 {
+		return urlEntry{}, fmt.Errorf("%w: URL entry %x", ErrCorrupt, v)
+	}
+	return e, nil
+}
+
 // recordIDKey is the key of a record id in bucketRecordIDs, nil for the
 // empty id: an id made by urlnorm.ID (16 lower-case hex digits) as its 8
 // bytes behind a 1, any other id (an imported one) as indexKey stores it

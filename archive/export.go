@@ -298,11 +298,11 @@ func (s *Store) buildArticle(tx *bolt.Tx, seq uint64, rec *record, want int, asO
 // the URL was never fetched or the server sent none.
 func (s *Store) Validators(url string) (etag, lastModified string) {
 	_ = s.view(func(tx *bolt.Tx) error {
-		v := getKey(tx.Bucket(bucketLatest), indexKey(normURL(url)))
-		if v == nil {
-			return nil
+		e, err := getURL(tx, indexKey(normURL(url)))
+		if err != nil || e.Latest == 0 {
+			return err
 		}
-		snap, err := getSnapshot(tx, keyU64(v))
+		snap, err := getSnapshot(tx, e.Latest)
 		if err != nil {
 			return err
 		}

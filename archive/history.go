@@ -14,16 +14,20 @@ import (
 func (s *Store) History(url string) (first, last time.Time, ok bool) {
 	key := indexKey(normURL(url)) // as Put keys it: long URLs by their hash
 	_ = s.view(func(tx *bolt.Tx) error {
-		if seq := tx.Bucket(bucketAliases).Get(key); seq != nil {
-			rec, err := getRecord(tx, keyU64(seq))
+		e, err := getURL(tx, key)
+		if err != nil {
+			return err
+		}
+		if e.Record != 0 {
+			rec, err := getRecord(tx, e.Record)
 			if err != nil {
 				return err
 			}
 			first, last, ok = rec.FirstSeen, rec.LastSeen, true
 			return nil
 		}
-		if id := tx.Bucket(bucketLatest).Get(key); id != nil {
-			snap, err := getSnapshot(tx, keyU64(id))
+		if e.Latest != 0 {
+			snap, err := getSnapshot(tx, e.Latest)
 			if err != nil {
 				return err
 			}

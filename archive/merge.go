@@ -83,13 +83,17 @@ func addAlias(tx *bolt.Tx, c *counters, recSeq uint64, rec *record, u aliasURL) 
 		return nil
 	}
 	key := indexKey(u.norm)
-	aliases := tx.Bucket(bucketAliases)
-	if v := aliases.Get(key); v == nil {
-		if err := aliases.Put(key, u64key(recSeq)); err != nil {
+	e, err := getURL(tx, key)
+	if err != nil {
+		return err
+	}
+	if e.Record == 0 {
+		e.Record = recSeq
+		if err := putURL(tx, key, e); err != nil {
 			return err
 		}
 		c.Aliases++
-	} else if keyU64(v) != recSeq {
+	} else if e.Record != recSeq {
 		return nil
 	}
 	if !slices.Contains(rec.Aliases, u.raw) {
@@ -102,9 +106,8 @@ func addAlias(tx *bolt.Tx, c *counters, recSeq uint64, rec *record, u aliasURL) 
 // 0: the record of its canonical URL, else the record one of its other URLs
 // leads to when that record is on the same site.
 func findRecord(tx *bolt.Tx, canonical string, others ...[]aliasURL) (uint64, error) {
-	aliases := tx.Bucket(bucketAliases)
-	if v := getKey(aliases, indexKey(canonical)); v != nil {
-		return keyU64(v), nil
+	if e, err := getURL(tx, indexKey(canonical)); err != nil || e.Record != 0 {
+		return e.Record, err
 	}
 	seen := []string{canonical}
 	for _, u := range slices.Concat(others...) {
@@ -112,16 +115,19 @@ func findRecord(tx *bolt.Tx, canonical string, others ...[]aliasURL) (uint64, er
 			continue
 		}
 		seen = append(seen, u.norm)
-		v := getKey(aliases, indexKey(u.norm))
-		if v == nil {
+		e, err := getURL(tx, indexKey(u.norm))
+		if err != nil {
+			return 0, err
+		}
+		if e.Record == 0 {
 			continue
 		}
-		rec, err := getRecord(tx, keyU64(v))
+		rec, err := getRecord(tx, e.Record)
 		if err != nil {
 			return 0, err
 		}
 		if urlnorm.SameSite(rec.URL, canonical) {
-			return keyU64(v), nil
+			return e.Record, nil
 		}
 	}
 	return 0, nil

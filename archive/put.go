@@ -406,16 +406,19 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 		in.res.SnapshotID = strconv.FormatUint(seq, 10)
 		c.Snapshots++
 		c.RawBytes += uint64(len(p.Body))
-		latest := tx.Bucket(bucketLatest)
-		latestKey := indexKey(in.norm)
-		firstFetch := latestKey == nil || latest.Get(latestKey) == nil
+		urlKey := indexKey(in.norm)
+		ue, err := getURL(tx, urlKey)
+		if err != nil {
+			return err
+		}
+		firstFetch := ue.Latest == 0
 
 		// Find the stored snapshot this one revisits, if any.
 		var prev *snapshot
 		var prevID uint64
 		if !in.hasBody {
-			if v := getKey(latest, latestKey); v != nil {
-				prevID = keyU64(v)
+			if ue.Latest != 0 {
+				prevID = ue.Latest
 				if prev, err = getSnapshot(tx, prevID); err != nil {
 					return err
 				}
@@ -536,8 +539,13 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 		if in.res.Outcome == 0 {
 			in.res.Outcome = NotArticle
 		}
-		if snap.BodyID != 0 && extractable(p.Status) && latestKey != nil {
-			if err := latest.Put(latestKey, u64key(seq)); err != nil {
+		if snap.BodyID != 0 && extractable(p.Status) && urlKey != nil {
+			// Read again: filing the article may have made the URL an alias.
+			if ue, err = getURL(tx, urlKey); err != nil {
+				return err
+			}
+			ue.Latest = seq
+			if err := putURL(tx, urlKey, ue); err != nil {
 				return err
 			}
 		}

@@ -27,8 +27,10 @@ func lookupRecord(tx *bolt.Tx, idOrURL string) (uint64, *record, error) {
 	var seq uint64
 	if v := getKey(tx.Bucket(bucketRecordIDs), recordIDKey(idOrURL)); v != nil {
 		seq = keyU64(v)
-	} else if v := getKey(tx.Bucket(bucketAliases), indexKey(normURL(idOrURL))); v != nil {
-		seq = keyU64(v)
+	} else if e, err := getURL(tx, indexKey(normURL(idOrURL))); err != nil {
+		return 0, nil, err
+	} else if e.Record != 0 {
+		seq = e.Record
 	} else {
 		return 0, nil, fmt.Errorf("record %q: %w", idOrURL, ErrNotFound)
 	}
