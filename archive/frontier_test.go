@@ -134,3 +134,123 @@ func TestFrontierConcurrent(t *testing.T) {
 		t.Errorf("got %d requests back", len(seen))
 	}
 }
+
+// leaser is the crawler's optional Frontier methods for one-step leases.
+type leaser interface {
+	LeaseRequest(id func(req []byte) (uint64, bool)) ([]byte, error)
+	Commit(reqs [][]byte, visited []uint64) error
+}
+
+var _ leaser = (*archive.Frontier)(nil)
+
+// reqID is the id of a test request "rN": N; "bad" does not parse.
+func reqID(r []byte) (uint64, bool) {
+	var n uint64
+	if _, err := fmt.Sscanf(string(r), "r%d", &n); err != nil {
+		return 0, false
+	}
+	return n, true
+}
+
+func TestFrontierLease(t *testing.T) {
+	s, path := MustOpen(t, nil)
+	f := s.Frontier("daily")
+	if err := f.Init(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Commit([][]byte{[]byte("r1"), []byte("bad"), []byte("r2"), []byte("r3")}, []uint64{2}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := f.QueueSize(); n != 4 {
+		t.Errorf("queue size %d, want 4", n)
+	}
+	// r1 moves to the end; its lease copy stays queued.
+	if r, err := f.LeaseRequest(reqID); err != nil || string(r) != "r1" {
+		t.Fatalf("lease %q %v, want r1", r, err)
+	}
+	if n, _ := f.QueueSize(); n != 4 {
+		t.Errorf("queue size after lease %d, want 4", n)
+	}
+	// "bad" and the visited r2 are dropped on the way to r3.
+	if r, err := f.LeaseRequest(reqID); err != nil || string(r) != "r3" {
+		t.Fatalf("lease %q %v, want r3", r, err)
+	}
+	if n, _ := f.QueueSize(); n != 2 {
+		t.Errorf("queue size %d, want 2 (r1, r3)", n)
+	}
+	// Done, with a link found: the lease of r1 is dropped next time.
+	if err := f.Commit([][]byte{[]byte("r4")}, []uint64{1}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s2 := MustOpenPath(t, path, nil)
+	f2 := s2.Frontier("daily")
+	var got []string
+	for range 5 {
+		r, err := f2.LeaseRequest(reqID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r == nil {
+			break
+		}
+		got = append(got, string(r))
+		if err := f2.Commit(nil, []uint64{must(reqID(r))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fmt.Sprint(got) != "[r3 r4]" {
+		t.Errorf("after reopening, leased %q, want r3 then r4", got)
+	}
+	if n, err := f2.QueueSize(); n != 0 || err != nil {
+		t.Errorf("queue size %d %v, want 0", n, err)
+	}
+}
+
+func must(id uint64, _ bool) uint64 { return id }
+
+func TestFrontierLeaseConcurrent(t *testing.T) {
+	s, _ := MustOpen(t, nil)
+	f := s.Frontier("")
+	var reqs [][]byte
+	for i := range 100 {
+		reqs = append(reqs, []byte(fmt.Sprint("r", i)))
+	}
+	if err := f.Commit(reqs, nil); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	seen := map[string]int{}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				r, err := f.LeaseRequest(reqID)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if r == nil {
+					return
+				}
+				mu.Lock()
+				seen[string(r)]++
+				mu.Unlock()
+				if err := f.Commit(nil, []uint64{must(reqID(r))}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if len(seen) != 100 {
+		t.Errorf("leased %d distinct requests, want 100", len(seen))
+	}
+	if n, _ := f.QueueSize(); n != 0 {
+		t.Errorf("queue size %d, want 0", n)
+	}
+}

@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -178,41 +179,62 @@ func (s *Store) PutBatch(ctx context.Context, pages []*newsarchive.Page) ([]PutR
 		}
 		ins = append(ins, in)
 	}
-	// Extraction and compression of the pages run in parallel.
+	// Extraction and compression run in parallel, and the write
+	// transaction files each page as soon as it (and every page before it)
+	// is prepared: the writer works while the workers prepare, instead of
+	// after them.
 	workers := min(runtime.GOMAXPROCS(0), len(ins))
 	errs := make([]error, len(ins))
+	ready := make([]chan struct{}, len(ins)) // closed when errs[i] is set
+	for i := range ready {
+		ready[i] = make(chan struct{})
+	}
+	stop := make(chan struct{}) // closed when the transaction is over
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(ins) || ctx.Err() != nil {
-					return
+			for i := int(next.Add(1)) - 1; i < len(ins); i = int(next.Add(1)) - 1 {
+				select {
+				case <-stop:
+					errs[i] = ErrClosed // never read: the transaction is over
+				default:
+					if errs[i] = ctx.Err(); errs[i] == nil {
+						errs[i] = s.prepare(ins[i])
+					}
 				}
-				errs[i] = s.prepare(ins[i])
+				close(ready[i])
 			}
 		}()
 	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	for i, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("archive: put %s: %w", ins[i].page.URL, err)
-		}
-	}
+	var prepErr error // why a page could not be prepared
+	var prepURL string
 	err := s.update(func(tx *bolt.Tx) error {
-		for _, in := range ins {
+		for i, in := range ins {
+			<-ready[i]
+			if errs[i] == nil {
+				errs[i] = ctx.Err()
+			}
+			if errs[i] != nil {
+				prepErr, prepURL = errs[i], in.page.URL
+				return prepErr
+			}
 			if err := in.commit(s)(tx); err != nil {
 				return fmt.Errorf("%s: %w", in.page.URL, err)
 			}
 		}
 		return nil
 	})
+	close(stop)
+	wg.Wait()
+	if prepErr != nil {
+		if cerr := ctx.Err(); cerr != nil && errors.Is(prepErr, cerr) {
+			return nil, cerr
+		}
+		return nil, fmt.Errorf("archive: put %s: %w", prepURL, prepErr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("archive: put batch: %w", err)
 	}
