@@ -232,15 +232,51 @@ func (r *run) markDone(url string) error {
 	return nil
 }
 
-// enqueue queues a URL found in a page, sitemap or feed, unless it was
-// seen in this Run, is done in this generation, is not allowed, or (for
-// pages, when History is set) is not due for a revisit.
-func (r *run) enqueue(it *item) error {
-	if !r.cfg.hostAllowed(it.URL) {
+// commitChunk caps the requests queued in one Frontier commit.
+const commitChunk = 1000
+
+// commit queues items and marks urls done in this generation: in one
+// durable step when the Frontier is a Leaser, else one write each, the
+// items first.
+func (r *run) commit(items []*item, done []string) error {
+	l, ok := r.frontier.(Leaser)
+	if !ok {
+		for _, it := range items {
+			if err := r.requeue(it); err != nil {
+				return err
+			}
+		}
+		for _, u := range done {
+			if err := r.markDone(u); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
+	reqs := make([][]byte, len(items))
+	for i, it := range items {
+		reqs[i] = it.marshal()
+	}
+	ids := make([]uint64, len(done))
+	for i, u := range done {
+		ids[i] = doneID(r.gen, u)
+	}
+	if err := l.Commit(reqs, ids); err != nil {
+		return fmt.Errorf("%w: %v", ErrFrontier, err)
+	}
+	return nil
+}
+
+// admit reports whether a URL found in a page, sitemap or feed is to be
+// queued: not when it was seen in this Run, is done in this generation, is
+// not allowed, or (for pages, when History is set) is not due for a
+// revisit. A URL admitted counts as seen: the caller must queue it.
+func (r *run) admit(it *item) (bool, error) {
+	if !r.cfg.hostAllowed(it.URL) {
+		return false, nil
+	}
 	if it.Kind == kindPage && !r.cfg.patternAllowed(it.URL) {
-		return nil
+		return false, nil
 	}
 	k := hashKey(it.URL)
 	r.mu.Lock()
@@ -250,25 +286,22 @@ func (r *run) enqueue(it *item) error {
 			r.hints[k] = append(r.hints[k], it.Hints...)
 		}
 		r.mu.Unlock()
-		return nil
+		return false, nil
 	}
 	r.seen[k] = true
 	r.mu.Unlock()
 	done, err := r.isDone(it.URL)
-	if err != nil {
-		return err
-	}
-	if done {
-		return nil
+	if err != nil || done {
+		return false, err
 	}
 	if it.Kind == kindPage && r.cfg.History != nil {
 		if first, last, ok := r.cfg.History(it.URL); ok &&
 			!RevisitDue(first, last, r.cfg.now(), r.cfg.RevisitMin, r.cfg.RevisitMax) {
 			r.count(func(s *Stats) { s.Fresh++ })
-			return nil
+			return false, nil
 		}
 	}
-	return r.requeue(it)
+	return true, nil
 }
 
 // count updates the stats under the lock.

@@ -70,9 +70,10 @@
 //
 //   - An item stays in the queue (a lease copy is added back when it is
 //     taken) until it is marked done, so a kill loses nothing; the price is
-//     two more queue writes per URL, and pages in flight at the kill are
-//     fetched again (the Sink may see a page twice; the archive adds a
-//     snapshot).
+//     one more queue write per URL (two with a Frontier that is not a
+//     Leaser), and pages in flight at the kill are fetched again (the Sink
+//     may see a page twice; the archive adds a snapshot). With a Leaser, the
+//     links of a page are queued and the page marked done in one write.
 //   - When Options.Transport is set, the private-address check at dial time
 //     is the Transport's business; only literal IP addresses in URLs are
 //     still refused by the crawler itself.

@@ -289,24 +289,30 @@ func (r *run) emit(it *item, st *fetchState, dur time.Duration) outcome {
 		_ = r.bar.Add(1)
 	}
 	r.cfg.log.Info("fetched", "url", p.URL, "status", p.Status, "bytes", len(p.Body), "dur", dur)
+	var queue []*item
 	if it.Depth < r.cfg.Depth && len(p.Body) > 0 && !headerNoFollow(st.header) {
 		for _, l := range links(p.Body, p.URL, &r.linkCache) {
-			if err := r.enqueue(&item{URL: l, Depth: it.Depth + 1}); err != nil {
+			next := &item{URL: l, Depth: it.Depth + 1}
+			ok, err := r.admit(next)
+			if err != nil {
 				return outcome{emitted: true, fatal: err}
+			}
+			if ok {
+				queue = append(queue, next)
 			}
 		}
 	}
-	if err := r.markDone(it.URL); err != nil {
-		return outcome{emitted: true, fatal: err}
-	}
+	done := []string{it.URL}
 	if n, err := urlnorm.Clean(p.URL); err == nil && n != it.URL {
 		// The page redirected to: done too, and not queued again this Run.
 		r.mu.Lock()
 		r.seen[hashKey(n)] = true
 		r.mu.Unlock()
-		if err := r.markDone(n); err != nil {
-			return outcome{emitted: true, fatal: err}
-		}
+		done = append(done, n)
+	}
+	// The links are queued before (or as) the page is marked done.
+	if err := r.commit(queue, done); err != nil {
+		return outcome{emitted: true, fatal: err}
 	}
 	return outcome{emitted: true}
 }
@@ -337,6 +343,7 @@ func (r *run) readFeed(it *item, st *fetchState) error {
 	if base == "" {
 		base = it.URL
 	}
+	var queue []*item
 	for _, e := range entries {
 		n, err := resolveClean(base, e.URL)
 		if err != nil {
@@ -346,11 +353,21 @@ func (r *run) readFeed(it *item, st *fetchState) error {
 		if e.Hint != nil {
 			next.Hints = []newsarchive.Hint{*e.Hint}
 		}
-		if err := r.enqueue(next); err != nil {
+		ok, err := r.admit(next)
+		if err != nil {
 			return err
 		}
+		if ok {
+			queue = append(queue, next)
+		}
+		if len(queue) == commitChunk {
+			if err := r.commit(queue, nil); err != nil {
+				return err
+			}
+			queue = queue[:0]
+		}
 	}
-	return nil
+	return r.commit(queue, nil)
 }
 
 // retryable reports whether a status says "not now": 429, and the 5xx a

@@ -61,6 +61,27 @@ type Peeker interface {
 	PeekRequest() ([]byte, error)
 }
 
+// Leaser is implemented by Frontiers that can change several things in
+// one durable step. A store that syncs every write (bbolt) then spends one
+// sync where the crawler would otherwise spend several in a row, and can
+// share it between concurrent callers. The crawler uses it in preference
+// to Peeker.
+type Leaser interface {
+	// LeaseRequest takes the oldest request of the queue and appends a
+	// copy of it (its lease) to the end, in one step that is durable when
+	// it returns, so a process killed at any moment leaves the request
+	// queued. Requests met at the head of the queue whose id (as id says)
+	// was recorded with Visited are dropped on the way, and so are those
+	// for which id returns false (malformed). It returns nil and no error
+	// when no request is left. id is called inside the step: it must not
+	// keep req or call the Frontier, and may be called again for the same
+	// request.
+	LeaseRequest(id func(req []byte) (uint64, bool)) ([]byte, error)
+	// Commit appends reqs to the queue and records visited as done, all
+	// or nothing, in one step that is durable when it returns.
+	Commit(reqs [][]byte, visited []uint64) error
+}
+
 // NewMemoryFrontier returns a Frontier that keeps everything in memory:
 // the default when Options.Frontier is nil, and a model for persistent
 // implementations.
@@ -134,6 +155,34 @@ func (m *memFrontier) PeekRequest() ([]byte, error) {
 		return nil, nil
 	}
 	return m.queue[0], nil
+}
+
+func (m *memFrontier) LeaseRequest(id func([]byte) (uint64, bool)) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for len(m.queue) > 0 {
+		r := m.queue[0]
+		m.queue[0] = nil
+		m.queue = m.queue[1:]
+		if k, ok := id(r); !ok || m.visited[k] {
+			continue
+		}
+		m.queue = append(m.queue, r)
+		return r, nil
+	}
+	return nil, nil
+}
+
+func (m *memFrontier) Commit(reqs [][]byte, visited []uint64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, r := range reqs {
+		m.queue = append(m.queue, append([]byte(nil), r...))
+	}
+	for _, k := range visited {
+		m.visited[k] = true
+	}
+	return nil
 }
 
 func (m *memFrontier) QueueSize() (int, error) {

@@ -294,11 +294,21 @@ func (s *cancelSink) Put(ctx context.Context, p *newsarchive.Page) error {
 	return err
 }
 
-// noPeek hides a Frontier's PeekRequest.
+// noPeek hides a Frontier's PeekRequest (and LeaseRequest).
 type noPeek struct{ Frontier }
 
+// noLease hides a Frontier's LeaseRequest, not its PeekRequest.
+type noLease struct {
+	Frontier
+	Peeker
+}
+
 func TestCancelAndResume(t *testing.T) {
-	t.Run("peek", func(t *testing.T) { testCancelAndResume(t, NewMemoryFrontier()) })
+	t.Run("lease", func(t *testing.T) { testCancelAndResume(t, NewMemoryFrontier()) })
+	t.Run("peek", func(t *testing.T) {
+		f := NewMemoryFrontier()
+		testCancelAndResume(t, noLease{f, f.(Peeker)})
+	})
 	t.Run("no peek", func(t *testing.T) { testCancelAndResume(t, noPeek{NewMemoryFrontier()}) })
 }
 

@@ -109,6 +109,45 @@ func (ff *fileFrontier) PeekRequest() ([]byte, error) {
 	return ff.queue[0], nil
 }
 
+// LeaseRequest and Commit log their changes in one write(2) each: a kill
+// keeps all of it or none.
+func (ff *fileFrontier) LeaseRequest(id func([]byte) (uint64, bool)) ([]byte, error) {
+	ff.mu.Lock()
+	defer ff.mu.Unlock()
+	var lines strings.Builder
+	var out []byte
+	for len(ff.queue) > 0 {
+		b := ff.queue[0]
+		ff.queue = ff.queue[1:]
+		lines.WriteString("G\n")
+		if k, ok := id(b); !ok || ff.visited[k] {
+			continue
+		}
+		ff.queue = append(ff.queue, b)
+		lines.WriteString("A " + base64.StdEncoding.EncodeToString(b) + "\n")
+		out = b
+		break
+	}
+	_, err := ff.f.WriteString(lines.String())
+	return out, err
+}
+
+func (ff *fileFrontier) Commit(reqs [][]byte, visited []uint64) error {
+	ff.mu.Lock()
+	defer ff.mu.Unlock()
+	var lines strings.Builder
+	for _, b := range reqs {
+		ff.queue = append(ff.queue, b)
+		lines.WriteString("A " + base64.StdEncoding.EncodeToString(b) + "\n")
+	}
+	for _, k := range visited {
+		ff.visited[k] = true
+		lines.WriteString("V " + strconv.FormatUint(k, 10) + "\n")
+	}
+	_, err := ff.f.WriteString(lines.String())
+	return err
+}
+
 func (ff *fileFrontier) QueueSize() (int, error) {
 	ff.mu.Lock()
 	defer ff.mu.Unlock()
@@ -131,14 +170,21 @@ func (s *lineSink) Put(_ context.Context, p *newsarchive.Page) error {
 const resumeEnv = "NEWSARCHIVE_CRAWLER_RESUME_HELPER"
 
 // resumeOptions are the options of both the killed and the resuming crawl.
-func resumeOptions(seed, frontier string, sink Sink, peek bool) Options {
+// mode is "lease", "peek" or "nopeek": the optional Frontier methods the
+// crawler may use.
+func resumeOptions(seed, frontier string, sink Sink, mode string) Options {
 	o := testOptions(sink, seed)
 	o.Depth = 10
 	o.Parallelism = 3
 	o.IgnoreRobots = true
-	o.Frontier = &fileFrontier{path: frontier}
-	if !peek {
-		o.Frontier = noPeek{o.Frontier}
+	ff := &fileFrontier{path: frontier}
+	switch mode {
+	case "lease":
+		o.Frontier = ff
+	case "peek":
+		o.Frontier = noLease{ff, ff}
+	default:
+		o.Frontier = noPeek{ff}
 	}
 	return o
 }
@@ -149,14 +195,14 @@ func TestResumeHelper(t *testing.T) {
 	if args == "" {
 		t.Skip("helper process for TestResumeAfterSIGKILL")
 	}
-	peek, args, _ := strings.Cut(args, " ")
+	mode, args, _ := strings.Cut(args, " ")
 	seed, rest, _ := strings.Cut(args, " ")
 	frontier, sinkPath, _ := strings.Cut(rest, " ")
 	f, err := os.OpenFile(sinkPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := New(resumeOptions(seed, frontier, &lineSink{f: f}, peek == "peek"))
+	c, err := New(resumeOptions(seed, frontier, &lineSink{f: f}, mode))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,11 +214,12 @@ func TestResumeAfterSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns a process")
 	}
-	t.Run("peek", func(t *testing.T) { testResumeAfterSIGKILL(t, true) })
-	t.Run("no peek", func(t *testing.T) { testResumeAfterSIGKILL(t, false) })
+	t.Run("lease", func(t *testing.T) { testResumeAfterSIGKILL(t, "lease") })
+	t.Run("peek", func(t *testing.T) { testResumeAfterSIGKILL(t, "peek") })
+	t.Run("no peek", func(t *testing.T) { testResumeAfterSIGKILL(t, "nopeek") })
 }
 
-func testResumeAfterSIGKILL(t *testing.T, peek bool) {
+func testResumeAfterSIGKILL(t *testing.T, mode string) {
 	const pages, killAt = 60, 20
 	var (
 		mu     sync.Mutex
@@ -203,10 +250,6 @@ func testResumeAfterSIGKILL(t *testing.T, peek bool) {
 	dir := t.TempDir()
 	frontier, sinkPath := filepath.Join(dir, "frontier.log"), filepath.Join(dir, "sink.log")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestResumeHelper$")
-	mode := "peek"
-	if !peek {
-		mode = "nopeek"
-	}
 	cmd.Env = append(os.Environ(), resumeEnv+"="+mode+" "+srv.URL+"/p/0 "+frontier+" "+sinkPath)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -243,7 +286,7 @@ func testResumeAfterSIGKILL(t *testing.T, peek bool) {
 
 	// Resume in this process.
 	sink := &memSink{}
-	c, err := New(resumeOptions(srv.URL+"/p/0", frontier, sink, peek))
+	c, err := New(resumeOptions(srv.URL+"/p/0", frontier, sink, mode))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,10 +304,10 @@ func testResumeAfterSIGKILL(t *testing.T, peek bool) {
 			t.Errorf("%s finished before the kill, fetched %d times", u, n)
 		}
 	}
-	// Without PeekRequest a kill between taking an item and queueing its
-	// lease may lose it (and the pages only it links to) until the next
-	// generation; with it, nothing is lost.
-	if len(hits) != pages && peek {
+	// Without PeekRequest or LeaseRequest a kill between taking an item
+	// and queueing its lease may lose it (and the pages only it links to)
+	// until the next generation; with them, nothing is lost.
+	if len(hits) != pages && mode != "nopeek" {
 		t.Errorf("%d of %d pages fetched over both runs", len(hits), pages)
 	}
 	refetched := 0

@@ -251,6 +251,18 @@ func (r *run) take(seed *item) (*item, error) {
 		}
 	}
 	ferr := func(err error) error { return fmt.Errorf("%w: %v", ErrFrontier, err) }
+	if l, ok := r.frontier.(Leaser); ok {
+		// One durable step per item, which concurrent workers may share:
+		// no lock between workers, no peek.
+		raw, err := l.LeaseRequest(r.leaseID)
+		if err != nil {
+			return nil, ferr(err)
+		}
+		if raw == nil {
+			return nil, nil
+		}
+		return unmarshalItem(raw) // leaseID let through only what parses
+	}
 	pk, peeks := r.frontier.(Peeker)
 	if peeks {
 		// Peek, lease, take must not interleave with another worker's.
@@ -314,4 +326,15 @@ func (r *run) take(seed *item) (*item, error) {
 		}
 		return it, nil
 	}
+}
+
+// leaseID is the id a Leaser checks to drop queued copies of items done
+// in this generation; false for an entry that does not parse.
+func (r *run) leaseID(raw []byte) (uint64, bool) {
+	it, err := unmarshalItem(raw)
+	if err != nil {
+		r.cfg.log.Warn("dropping queue entry", "err", err)
+		return 0, false
+	}
+	return doneID(r.gen, it.URL), true
 }
