@@ -380,15 +380,18 @@ func (s *Store) prepare(in *ingest) error {
 // version of the record it most likely joins (its own), outside the write
 // transaction.
 func (in *ingest) prepareArticle(a *newsarchive.Article) error {
-	in.canonical = normURL(a.URL)
-	if in.canonical == "" {
-		in.canonical = in.norm
-	}
 	in.aliases = in.aliases[:0]
 	for _, u := range append([]string{a.URL}, a.URLs...) {
 		if u != "" {
-			in.aliases = append(in.aliases, aliasURL{u, normURL(u)})
+			in.aliases = append(in.aliases, in.aliasOf(u))
 		}
+	}
+	in.canonical = ""
+	if a.URL != "" {
+		in.canonical = in.aliases[0].norm
+	}
+	if in.canonical == "" {
+		in.canonical = in.norm
 	}
 	id := a.ID
 	if id == "" {
@@ -404,6 +407,17 @@ func (in *ingest) prepareArticle(a *newsarchive.Article) error {
 	}
 	in.versionZ = packArticle(in.versionJS)
 	return nil
+}
+
+// aliasOf returns a URL with its normal form, without normalising again
+// the URLs the page was fetched under (articles mostly name those).
+func (in *ingest) aliasOf(u string) aliasURL {
+	for _, f := range in.fetchedAs {
+		if f.raw == u {
+			return f
+		}
+	}
+	return aliasURL{u, normURL(u)}
 }
 
 // commit returns the transaction function of a Put. It may run more than
