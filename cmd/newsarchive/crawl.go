@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/newsarchive/newsarchive/archive"
@@ -13,13 +15,28 @@ import (
 
 // logFlags choose how a long-running command logs.
 type logFlags struct {
-	format  string
+	format  logFormat
 	verbose bool
 }
 
-func (f *logFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.format, "log-format", "text", "log line format: text or json")
-	fs.BoolVar(&f.verbose, "v", false, "log every fetch")
+func (f *logFlags) register(fs *flag.FlagSet, verboseHelp string) {
+	f.format = "text"
+	fs.Var(&f.format, "log-format", "log line format: text or json")
+	fs.BoolVar(&f.verbose, "v", false, verboseHelp)
+}
+
+// logFormat is the value of --log-format: "text" or "json", nothing else.
+type logFormat string
+
+func (l *logFormat) String() string { return string(*l) }
+
+func (l *logFormat) Set(v string) error {
+	switch strings.ToLower(v) {
+	case "text", "json":
+		*l = logFormat(strings.ToLower(v))
+		return nil
+	}
+	return fmt.Errorf("%q: want text or json", v)
 }
 
 func runCrawl(ctx context.Context, e *env, args []string) error {
@@ -27,7 +44,7 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	var af archiveFlags
 	af.register(fs)
 	var lf logFlags
-	lf.register(fs)
+	lf.register(fs, "log every fetch")
 	def := crawler.DefaultOptions()
 	config := fs.String("config", "", "job file (YAML) with seeds, hosts, patterns, depth, limits; flags given too override it")
 	maxPages := fs.Int("max-pages", 0, "stop after this many pages (0: no limit)")
@@ -41,7 +58,9 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	job := &crawler.Job{Name: "crawl"}
 	if *config != "" {
 		var err error
-		if job, err = loadJob(*config); err != nil {
+		if job, err = loadJob(*config); errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
+			return fmt.Errorf("crawl --config: %w", err)
+		} else if err != nil {
 			return usagef("crawl --config: %v", err)
 		}
 	}
@@ -61,6 +80,11 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	}
 	if *config == "" || set["delay"] {
 		job.Delay = delay
+	}
+	for _, s := range fs.Args() {
+		if strings.HasPrefix(s, "-") {
+			return usagef("crawl: %q looks like a flag: flags go before the SEEDs", s)
+		}
 	}
 	job.Seeds = append(job.Seeds, fs.Args()...)
 	if len(job.Seeds) == 0 {
@@ -115,7 +139,7 @@ func crawlInto(ctx context.Context, e *env, store *archive.Store, job *crawler.J
 	// signal or a kill resumes where it stopped on the next run.
 	opts.Frontier = store.Frontier(job.Name)
 	opts.Metrics = metrics
-	opts.Logger = newLogger(e.stderr, lf.format, lf.verbose).With("job", job.Name)
+	opts.Logger = newLogger(e.stderr, string(lf.format), lf.verbose).With("job", job.Name)
 	if isTerminal(e.stderr) && !lf.verbose && metrics == nil {
 		opts.Progress = e.stderr
 	}
@@ -128,7 +152,7 @@ func crawlInto(ctx context.Context, e *env, store *archive.Store, job *crawler.J
 		err = fmt.Errorf("crawl: stopped by signal; the archive is consistent, run the same command again to continue")
 	}
 	if err == nil && st.Pages == 0 && st.Errors > 0 {
-		err = fmt.Errorf("crawl: no page could be fetched (%d errors, logged above; a private or loopback address needs --allow-private)", st.Errors)
+		err = fmt.Errorf("crawl: no page could be fetched (%d errors, logged above; seeds on a private or loopback address need --allow-private)", st.Errors)
 	}
 	sum := &crawlSummary{stats: st, sink: sink, duration: time.Since(start)}
 	as, serr := store.Stats(context.WithoutCancel(ctx))

@@ -59,6 +59,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 	sum, err := crawlInto(ctx, e, store, job, logFlags{format: "text"}, nil)
+	if ctx.Err() != nil {
+		return fmt.Errorf("demo: stopped by signal (run it again to start over)")
+	}
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -77,8 +80,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 }
 
 // removeDemoArchive removes the archive at path if it is an earlier demo's:
-// empty, or holding records of the demo site on loopback only. Anything else
-// is left alone and reported.
+// empty, or holding records of the demo site on loopback (one site) only.
+// Anything else, a file of snapshots without records included, is left
+// alone and reported.
 func removeDemoArchive(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -86,6 +90,9 @@ func removeDemoArchive(ctx context.Context, path string) error {
 	opts := archive.DefaultOptions()
 	opts.ReadOnly = true
 	s, err := archive.Open(path, opts)
+	if errors.Is(err, archive.ErrLocked) {
+		return fmt.Errorf("demo: %w", err)
+	}
 	if err != nil {
 		return fmt.Errorf("demo: %s exists and is not an archive the demo made (%w); choose another --archive", path, err)
 	}
@@ -98,7 +105,8 @@ func removeDemoArchive(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("demo: read %s: %w", path, err)
 	}
-	if st.Sites > 1 || (len(newest.Records) > 0 && newest.Records[0].Site != "127.0.0.1") {
+	demo := st.Snapshots == 0 || (st.Sites <= 1 && len(newest.Records) > 0 && newest.Records[0].Site == "127.0.0.1")
+	if !demo {
 		return fmt.Errorf("demo: %s holds records of other sites than the demo's; not replacing it (choose another --archive)", path)
 	}
 	if err := os.Remove(path); err != nil {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -37,9 +38,15 @@ func runExtract(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return usagef("extract: no FILE given (use - for standard input)")
 	}
+	if len(paths) > 1 && slices.Contains(paths, "-") {
+		return usagef("extract: - (standard input) works only as the one FILE")
+	}
 	ex := extract.New(extract.DefaultOptions())
 	if len(paths) == 1 && paths[0] != "-" {
 		if fi, err := os.Stat(paths[0]); err == nil && fi.IsDir() {
+			if *pageURL != "" {
+				return usagef("extract: --url applies to one page, not to the folder %s", paths[0])
+			}
 			files, err := htmlFiles(paths[0])
 			if err != nil {
 				return err
@@ -57,10 +64,7 @@ func runExtract(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(a)
+	return writeJSON(e.stdout, a)
 }
 
 // extractFile reads one page (a file, "-" for stdin, gzip when it ends in

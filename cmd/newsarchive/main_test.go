@@ -151,6 +151,14 @@ func TestUsageErrors(t *testing.T) {
 		{"crawl bad seed", []string{"crawl", "--archive", filepath.Join(t.TempDir(), "a.db"), "ftp://x/y"}, 2, "ftp://x/y"},
 		{"crawl refuses loopback", []string{"crawl", "--archive", filepath.Join(t.TempDir(), "a.db"), "--depth", "0", "http://127.0.0.1:9/"}, 1, "--allow-private"},
 		{"export bad since", []string{"export", "--archive", filepath.Join(t.TempDir(), "a.db"), "--since", "yesterday"}, 2, "--since"},
+		{"stdin among many", []string{"extract", "a.html", "-"}, 2, "standard input"},
+		{"url with a folder", []string{"extract", "--url", "https://x.example/", t.TempDir()}, 2, "--url"},
+		{"bad log format", []string{"crawl", "--log-format", "yaml", "https://a.example/"}, 2, "log-format"},
+		{"flag after seed", []string{"crawl", "--archive", filepath.Join(t.TempDir(), "a.db"), "https://a.example/", "--depth", "0"}, 2, "flags go before"},
+		{"missing jobs file", []string{"schedule", missing}, 1, missing},
+		{"missing job file", []string{"crawl", "--config", missing}, 1, missing},
+		{"job file with a bad pattern", []string{"crawl", "--config", writeFile(t, "bad.yaml", "seeds: [https://a.example/]\nurl_patterns: ['(']\n")}, 2, "url_patterns"},
+		{"import malformed JSONL", []string{"import", "--archive", filepath.Join(t.TempDir(), "i.db"), writeFile(t, "bad.jsonl", "{\"id\": \"x\", \"url\": \n")}, 1, "bad.jsonl"},
 		{"help", []string{"help"}, 0, ""},
 		{"command help", []string{"export", "-h"}, 0, "usage"},
 	}
@@ -232,12 +240,28 @@ func TestDemo(t *testing.T) {
 			t.Fatalf("demo: exit %d\n%s%s", code, stdout, stderr)
 		}
 	}
+	// Neither an archive of articles of another site nor one that holds
+	// only snapshots (of pages that are not articles) is the demo's.
 	real, _ := archiveOfCaptures(t)
-	before, _ := os.ReadFile(real)
-	if _, stderr, code := runCLI(t, "demo", "--archive", real, "-o", out); code != 1 || !strings.Contains(stderr, "not replacing") {
-		t.Errorf("demo over a real archive: exit %d: %s", code, stderr)
+	snapshotsOnly := filepath.Join(t.TempDir(), "snapshots.db")
+	f := archiveFlags{path: snapshotsOnly}
+	s, err := f.open(false)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if after, _ := os.ReadFile(real); !bytes.Equal(before, after) {
-		t.Error("demo changed an archive that was not its own")
+	index := fixtures.Captures()[0]
+	if _, err := s.Put(context.Background(), &newsarchive.Page{URL: "https://www.harborledger.example/", FetchedAt: index.FetchedAt, Status: 200,
+		Body: []byte("<html><body><ul><li><a href=/a>A</a></li></ul></body></html>")}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	for _, path := range []string{real, snapshotsOnly} {
+		before, _ := os.ReadFile(path)
+		if _, stderr, code := runCLI(t, "demo", "--archive", path, "-o", out); code != 1 || !strings.Contains(stderr, "not replacing") {
+			t.Errorf("demo over %s: exit %d: %s", path, code, stderr)
+		}
+		if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+			t.Errorf("demo changed %s, which was not its own", path)
+		}
 	}
 }

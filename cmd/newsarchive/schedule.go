@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -26,7 +27,7 @@ func runSchedule(ctx context.Context, e *env, args []string) error {
 	runNow := fs.Bool("run-now", false, "run every job once at start, then on its schedule")
 	serveAddr := fs.String("serve", "", "also serve the web UI and its API (/api/export streams JSONL) at ADDR, such as 127.0.0.1:8080, from this process: the archive can be browsed and exported while the jobs write to it")
 	var lf logFlags
-	lf.register(fs)
+	lf.register(fs, "log every fetch of every job")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -35,6 +36,9 @@ func runSchedule(ctx context.Context, e *env, args []string) error {
 		return usagef("schedule: want one jobs file, got %d arguments", fs.NArg())
 	}
 	cfg, err := loadSchedule(fs.Arg(0))
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
+		return fmt.Errorf("schedule: %w", err)
+	}
 	if err != nil {
 		return usagef("schedule: %v", err)
 	}
@@ -47,7 +51,7 @@ func runSchedule(ctx context.Context, e *env, args []string) error {
 	if *metricsAddr != "" {
 		cfg.Metrics = *metricsAddr
 	}
-	log := newLogger(e.stderr, lf.format, true)
+	log := newLogger(e.stderr, string(lf.format), true)
 
 	af := archiveFlags{path: cfg.Archive, lockTimeout: *lockTimeout}
 	store, err := af.open(false)

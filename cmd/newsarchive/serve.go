@@ -31,8 +31,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (the UI has no authentication: keep it on loopback)")
 	idle := fs.Duration("idle", 2*time.Second, "close the archive file after this long without requests, so a crawl in another process can open it (0: keep it open)")
-	logFormat := fs.String("log-format", "text", "log line format: text or json")
-	verbose := fs.Bool("v", false, "log every request")
+	var lf logFlags
+	lf.register(fs, "log every request")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if *idle < 0 {
 		return usagef("serve: --idle %s: want 0 or more", *idle)
 	}
-	log := newLogger(e.stderr, *logFormat, *verbose)
+	log := newLogger(e.stderr, string(lf.format), lf.verbose)
 
 	arch := newWebArchive(func() (*archive.Store, error) { return af.open(true) }, *idle)
 	defer arch.Close()
@@ -56,7 +56,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "newsarchive serve: %v\n  (serving anyway: pages answer 503 until the other process releases %s)\n", err, af.path)
 	}
 
-	ws, err := startWeb(e, *addr, arch, log, *verbose)
+	ws, err := startWeb(e, *addr, arch, log, lf.verbose)
 	if err != nil {
 		return err
 	}

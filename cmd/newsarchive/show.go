@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/newsarchive/newsarchive"
 	"github.com/newsarchive/newsarchive/archive"
@@ -77,7 +78,7 @@ func writeJSON(w io.Writer, v any) error {
 // printRecord writes a record for a person: its fields, versions and
 // snapshots.
 func printRecord(w io.Writer, a *newsarchive.Article, versions []archive.VersionInfo) {
-	fmt.Fprintf(w, "%s\n%s\n\n", a.Headline, strings.Repeat("=", min(len(a.Headline), 80)))
+	fmt.Fprintf(w, "%s\n%s\n\n", a.Headline, strings.Repeat("=", min(utf8.RuneCountInString(a.Headline), 80)))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	field := func(name, v string) {
 		if v != "" {
@@ -91,7 +92,9 @@ func printRecord(w io.Writer, a *newsarchive.Article, versions []archive.Version
 			field("also at", u)
 		}
 	}
-	field("published", a.DatePublished+" ("+a.DateSource+")")
+	if a.DatePublished != "" {
+		field("published", a.DatePublished+" ("+a.DateSource+")")
+	}
 	field("modified", a.DateModified)
 	field("authors", strings.Join(a.Authors, ", "))
 	field("section", a.Section)

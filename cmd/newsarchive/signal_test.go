@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -27,13 +28,13 @@ func TestMain(m *testing.M) {
 }
 
 // cliProcess returns the test binary set up to run as newsarchive.
-func cliProcess(t *testing.T, args ...string) *exec.Cmd {
+func cliProcess(ctx context.Context, t *testing.T, args ...string) *exec.Cmd {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, args...)
+	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Env = append(os.Environ(), "NEWSARCHIVE_TEST_MAIN=1")
 	return cmd
 }
@@ -86,7 +87,7 @@ func testCrawlStopsOnSignal(t *testing.T, sig syscall.Signal) {
 	srv, hits := slowSite(t, pages)
 	db := filepath.Join(t.TempDir(), "signal.db")
 	args := []string{"crawl", "--archive", db, "--allow-private", "--depth", "1", "--delay", "0", "--parallelism", "2", "-v", srv.URL + "/"}
-	cmd := cliProcess(t, args...)
+	cmd := cliProcess(context.Background(), t, args...)
 	pipe, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -128,13 +129,16 @@ func testCrawlStopsOnSignal(t *testing.T, sig syscall.Signal) {
 	if code != 0 {
 		t.Fatal(stderr)
 	}
-	var before int
-	fmt.Sscanf(stdout[strings.Index(stdout, `"snapshots":`)+len(`"snapshots":`):], "%d", &before)
+	var st struct{ Snapshots int }
+	if err := json.Unmarshal([]byte(stdout), &st); err != nil {
+		t.Fatalf("stats --json: %v\n%s", err, stdout)
+	}
+	before := st.Snapshots
 
 	// Run again: it resumes the stopped crawl and fetches the rest once.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	out, err := cliProcess(t, args...).CombinedOutput()
+	out, err := cliProcess(ctx, t, args...).CombinedOutput()
 	if err != nil || ctx.Err() != nil {
 		t.Fatalf("second run: %v\n%s", err, out)
 	}
