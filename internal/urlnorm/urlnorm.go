@@ -1,35 +1,26 @@
-// Package urlnorm normalises URLs so that the same article fetched under
-// different URLs (tracking parameters, fragments, default ports, letter case
-// of the host, order of the query) gets one identity. The crawler uses it for
-// its seen-set, the extractor for the canonical URL and the archive for
-// aliases, so all three agree on what "the same URL" means.
 package urlnorm
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"net/url"
 	"sort"
 	"strings"
 )
 
-// ErrNotHTTP is returned for URLs that are not absolute http(s) URLs.
-var ErrNotHTTP = errors.New("not an absolute http(s) URL")
-
-// trackingParams are query keys that never change what a page shows.
-var trackingParams = map[string]bool{
-	"fbclid": true, "gclid": true, "dclid": true, "gbraid": true, "wbraid": true,
-	"msclkid": true, "yclid": true, "twclid": true, "igshid": true, "mc_cid": true,
-	"mc_eid": true, "_ga": true, "_gl": true, "ref_src": true, "ref_url": true,
-	"cmpid": true, "ocid": true, "smid": true, "sr_share": true, "spm": true,
-	"share": false,
-}
-
-// isTracking reports whether a query key is a tracking parameter.
+// isTracking reports whether a query key is a tracking parameter: one that
+// never changes what a page shows.
 func isTracking(key string) bool {
 	k := strings.ToLower(key)
-	return strings.HasPrefix(k, "utm_") || trackingParams[k]
+	if strings.HasPrefix(k, "utm_") {
+		return true
+	}
+	switch k {
+	case "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
+		"mc_cid", "mc_eid", "_ga", "_gl", "ref_src", "ref_url", "cmpid", "ocid", "smid", "sr_share", "spm":
+		return true
+	}
+	return false
 }
 
 // Normalize returns the normal form of an absolute http(s) URL: scheme and
@@ -90,30 +81,35 @@ func normalizeURL(u *url.URL) (string, error) {
 		return "", err
 	}
 	if u.RawQuery != "" {
-		q := u.Query()
-		keys := make([]string, 0, len(q))
-		for k := range q {
-			if !isTracking(k) {
-				keys = append(keys, k)
-			}
-		}
-		sort.Strings(keys)
-		var b strings.Builder
-		for _, k := range keys {
-			vs := q[k]
-			sort.Strings(vs)
-			for _, v := range vs {
-				if b.Len() > 0 {
-					b.WriteByte('&')
-				}
-				b.WriteString(url.QueryEscape(k))
-				b.WriteByte('=')
-				b.WriteString(url.QueryEscape(v))
-			}
-		}
-		u.RawQuery = b.String()
+		u.RawQuery = normalQuery(u.RawQuery)
 	}
 	return u.String(), nil
+}
+
+// normalQuery drops the tracking parameters of a raw query and sorts the
+// rest, keeping every other pair exactly as written: url.Query would drop
+// pairs with a ";" or a bad escape and turn "?p" into "?p=", and so give
+// two different pages one identity.
+func normalQuery(raw string) string {
+	// A raw space is not a URL character (and would be trimmed off the
+	// end of the result when it is read back): write it escaped.
+	raw = strings.ReplaceAll(raw, " ", "%20")
+	pairs := strings.Split(raw, "&")
+	kept := pairs[:0]
+	for _, p := range pairs {
+		if p == "" {
+			continue
+		}
+		key, _, _ := strings.Cut(p, "=")
+		if k, err := url.QueryUnescape(key); err == nil {
+			key = k
+		}
+		if !isTracking(key) {
+			kept = append(kept, p)
+		}
+	}
+	sort.Strings(kept)
+	return strings.Join(kept, "&")
 }
 
 // cleanURL does Clean's work on u in place.
@@ -165,8 +161,11 @@ func SameSite(a, b string) bool {
 }
 
 // ID returns the stable record id of a canonical URL: the first 16 hex
-// digits of its SHA-256.
+// digits of its SHA-256; "" for an empty URL (no URL, no invented id).
 func ID(canonical string) string {
+	if canonical == "" {
+		return ""
+	}
 	sum := sha256.Sum256([]byte(canonical))
 	return hex.EncodeToString(sum[:8])
 }

@@ -20,6 +20,12 @@ func TestNormalize(t *testing.T) {
 		{"https://user:pw@news.example/a", "https://news.example/a"},
 		{"http://[::1]:8080/a", "http://[::1]:8080/a"},
 		{"http://example.com./a", "http://example.com/a"},
+		// Pairs url.Query would drop or rewrite are kept as written.
+		{"https://x.example/a.php?id=1;page=2", "https://x.example/a.php?id=1;page=2"},
+		{"https://x.example/a.php?page=3;id=1&utm_source=x", "https://x.example/a.php?page=3;id=1"},
+		{"https://x.example/s?q=%zz", "https://x.example/s?q=%zz"},
+		{"https://x.example/s?p", "https://x.example/s?p"},
+		{"https://x.example/s?b=2&&a=1&utm%5Fsource=x", "https://x.example/s?a=1&b=2"},
 	}
 	for _, tt := range tests {
 		got, err := urlnorm.Normalize(tt.in)
@@ -68,6 +74,9 @@ func TestSameSiteAndID(t *testing.T) {
 	}
 	if a, b := urlnorm.ID("https://a.example/x"), urlnorm.ID("https://a.example/y"); a == b || len(a) != 16 {
 		t.Errorf("ID: %q %q", a, b)
+	}
+	if id := urlnorm.ID(""); id != "" {
+		t.Errorf("ID(\"\") = %q, want no id", id)
 	}
 }
 
