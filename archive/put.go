@@ -168,13 +168,13 @@ func (s *Store) PutBatch(ctx context.Context, pages []*newsarchive.Page) ([]PutR
 		return nil, fmt.Errorf("archive: put: %w", ErrClosed)
 	}
 	ins := make([]*ingest, 0, len(pages))
-	pending := map[string]*pendingDict{}
+	plan := &batchPlan{pending: map[string]*pendingDict{}, hosts: map[string]usedDict{}}
 	for _, p := range pages {
 		if p == nil || p.URL == "" {
 			return nil, fmt.Errorf("archive: put: %w: no URL", ErrInvalidPage)
 		}
 		in := s.newIngest(p)
-		if err := s.planDict(in, pending); err != nil {
+		if err := s.planDict(in, plan); err != nil {
 			return nil, fmt.Errorf("archive: put %s: %w", p.URL, err)
 		}
 		ins = append(ins, in)
@@ -192,26 +192,33 @@ func (s *Store) PutBatch(ctx context.Context, pages []*newsarchive.Page) ([]PutR
 	stop := make(chan struct{}) // closed when the transaction is over
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1)) - 1; i < len(ins); i = int(next.Add(1)) - 1 {
-				select {
-				case <-stop:
-					errs[i] = ErrClosed // never read: the transaction is over
-				default:
-					if errs[i] = ctx.Err(); errs[i] == nil {
-						errs[i] = s.prepare(ins[i])
+	prepareAll := func() {
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := int(next.Add(1)) - 1; i < len(ins); i = int(next.Add(1)) - 1 {
+					select {
+					case <-stop:
+						errs[i] = ErrClosed // never read: the transaction is over
+					default:
+						if errs[i] = ctx.Err(); errs[i] == nil {
+							errs[i] = s.prepare(ins[i])
+						}
 					}
+					close(ready[i])
 				}
-				close(ready[i])
-			}
-		}()
+			}()
+		}
 	}
+	// The workers start once the write transaction has begun: a read
+	// transaction open when it begins would keep it from reusing the
+	// pages the previous commit freed, and the file would grow.
+	var started sync.Once
 	var prepErr error // why a page could not be prepared
 	var prepURL string
 	err := s.update(func(tx *bolt.Tx) error {
+		started.Do(prepareAll)
 		for i, in := range ins {
 			<-ready[i]
 			if errs[i] == nil {
@@ -284,31 +291,60 @@ type ingest struct {
 	dictContent []byte
 }
 
+// batchPlan is what PutBatch learns while it chooses its pages'
+// dictionaries: nothing is committed meanwhile, so each host's dictionary
+// and the fallback are looked up once per batch.
+type batchPlan struct {
+	pending  map[string]*pendingDict // dictionaries the batch makes, by host
+	hosts    map[string]usedDict     // hostDict of the batch's hosts
+	fallback *usedDict
+}
+
 // planDict chooses the dictionary the page's body will be compressed
-// with: the host's, or in a batch (pending not nil) the batch's first
+// with: the host's, or in a batch (plan not nil) the batch's first
 // big-enough page of a host that has none, which is itself stored plain.
-func (s *Store) planDict(in *ingest, pending map[string]*pendingDict) error {
+func (s *Store) planDict(in *ingest, plan *batchPlan) error {
 	if !in.hasBody || len(in.page.Body) == 0 {
 		return nil
 	}
-	d, err := s.hostDict(in.host)
-	if err != nil || d.id != 0 {
-		in.dict = d
-		return err
+	d, ok := usedDict{}, false
+	if plan != nil {
+		d, ok = plan.hosts[in.host]
 	}
-	if pending != nil {
-		if pd := pending[in.host]; pd != nil {
+	if !ok {
+		var err error
+		if d, err = s.hostDict(in.host); err != nil {
+			return err
+		}
+		if plan != nil {
+			plan.hosts[in.host] = d
+		}
+	}
+	if d.id != 0 {
+		in.dict = d
+		return nil
+	}
+	if plan != nil {
+		if pd := plan.pending[in.host]; pd != nil {
 			in.dict = usedDict(*pd)
 			return nil
 		}
 		if s.dicts.enabled && in.host != "" && dictWorthy(in.page.Body) {
 			// The rest of the batch compresses against this body.
-			pending[in.host] = &pendingDict{id: dictIDFor(in.hash), src: in.hash, content: dictContent(in.page.Body)}
+			plan.pending[in.host] = &pendingDict{id: dictIDFor(in.hash), src: in.hash, content: dictContent(in.page.Body)}
+		}
+		if plan.fallback != nil {
+			in.dict = *plan.fallback
+			return nil
 		}
 	}
 	// A host's first page: another site's page is a better dictionary
 	// than none (HTML shares its tags, scripts and boilerplate).
-	in.dict, err = s.fallbackDict()
+	var err error
+	if in.dict, err = s.fallbackDict(); err == nil && plan != nil {
+		fb := in.dict
+		plan.fallback = &fb
+	}
 	return err
 }
 
