@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -39,6 +40,13 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request) {
 		at = t
 	}
 	snap, err := s.arch.NearestSnapshot(r.Context(), target, at)
+	if errors.Is(err, ErrNotFound) {
+		// ArchiveURL escapes ' ( and ), which an archived URL keeps as
+		// they are: look the URL up as it was stored too.
+		if raw := archivedForm.Replace(target); raw != target {
+			snap, err = s.arch.NearestSnapshot(r.Context(), raw, at)
+		}
+	}
 	if err != nil {
 		code := status(err)
 		if code == http.StatusNotFound {
@@ -101,7 +109,7 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request) {
 		// Anything else goes out as it came in; the CSP and nosniff keep
 		// a hostile one (an SVG with a script, say) from running.
 		if ctype == "" {
-			ctype = "application/octet-stream"
+			ctype = mt // sniffed above
 		}
 		h.Set("Content-Type", ctype)
 		w.WriteHeader(code)

@@ -77,6 +77,11 @@ func ArchiveURL(ts, target string) string {
 var urlUnsafe = strings.NewReplacer(`"`, "%22", "'", "%27", "<", "%3C", ">", "%3E", `\`, "%5C",
 	" ", "%20", "\t", "%09", "\n", "%0A", "\r", "%0D", "(", "%28", ")", "%29")
 
+// archivedForm undoes the escapes of urlUnsafe that a stored URL does not
+// have: Go writes a URL's path with ' ( and ) as they are, and with the
+// others (quotes, angle brackets, spaces) escaped, as urlUnsafe does.
+var archivedForm = strings.NewReplacer("%27", "'", "%28", "(", "%29", ")")
+
 // dropControl removes ASCII control characters, which browsers strip
 // from URLs ("java\tscript:" is javascript:).
 func dropControl(r rune) rune {

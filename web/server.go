@@ -26,6 +26,13 @@ type Options struct {
 	// PageSize is how many records a page of the list shows. Zero means
 	// 50.
 	PageSize int
+	// Hosts are the Host header values (host:port, or host for the
+	// default port) the server answers; any other gets 421 Misdirected
+	// Request. That keeps a web page on another site from reading the
+	// archive through DNS rebinding (its name pointed at 127.0.0.1). Empty
+	// answers every Host: only for a server that is meant to be reached
+	// under names it cannot know.
+	Hosts []string
 }
 
 // DefaultOptions returns the options `newsarchive serve` starts from:
@@ -44,6 +51,7 @@ type Server struct {
 	tmpl  *template.Template
 	mux   *http.ServeMux
 	cspUI string
+	hosts map[string]bool // empty: any Host
 }
 
 //go:embed templates/*.html
@@ -69,6 +77,12 @@ func New(opts Options) (*Server, error) {
 		return nil, ErrNoArchive
 	}
 	s := &Server{arch: opts.Archive, log: opts.Logger, now: opts.Now, page: opts.PageSize, cspUI: cspUI}
+	if len(opts.Hosts) > 0 {
+		s.hosts = make(map[string]bool, len(opts.Hosts))
+		for _, h := range opts.Hosts {
+			s.hosts[strings.ToLower(h)] = true
+		}
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -107,6 +121,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
+	if s.hosts != nil && !s.hosts[strings.ToLower(r.Host)] {
+		s.fail(w, r, http.StatusMisdirectedRequest, fmt.Errorf("this archive answers only under its own address, not as %q", r.Host))
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/web/") || r.URL.Path == "/web" {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			h.Set("Allow", "GET, HEAD")

@@ -216,6 +216,8 @@ func newFake() *fakeArchive {
 				Header: http.Header{"Content-Type": {"text/css"}}, Body: []byte(`a{background:url("/i.png")}`)},
 			{ID: "4", URL: "https://news.example/logo.svg", FetchedAt: day1, Status: 200,
 				Header: http.Header{"Content-Type": {"image/svg+xml"}}, Body: []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)},
+			{ID: "6", URL: "https://news.example/Foo_(bar)/it's.html", FetchedAt: day1, Status: 200,
+				Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<html><body><p>parenthesised</p></body></html>")},
 			{ID: "5", URL: "https://news.example/gone.html", FetchedAt: day1, Status: 404,
 				Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte(`<html><body><p>Page not found</p><img src="https://evil.example/404.png"></body></html>`)},
 		},
@@ -441,6 +443,10 @@ func TestReplayRouting(t *testing.T) {
 		{"/web/2025x/https://news.example/", 400, ""}, // not a timestamp, and not a URL either
 		{"/web/123/https://news.example/", 400, ""},
 		{"/web/20250118090000/javascript:alert(1)", 400, ""},
+		// ArchiveURL escapes ' ( ) in the links it writes; the archive
+		// keeps them as they are: found either way.
+		{web.ArchiveURL("20250118090000", "https://news.example/Foo_(bar)/it's.html"), 200, ""},
+		{"/web/20250118090000/https://news.example/Foo_(bar)/it's.html", 200, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -483,4 +489,26 @@ func TestReplayRouting(t *testing.T) {
 		t.Errorf("POST to replay: %v %v", resp, err)
 	}
 	_ = url.Values{}
+}
+
+// TestHosts: with Hosts set, a request under another name (DNS rebinding:
+// a hostile site's name pointed at 127.0.0.1) is refused.
+func TestHosts(t *testing.T) {
+	opts := web.DefaultOptions()
+	opts.Archive = newFake()
+	opts.Hosts = []string{"127.0.0.1:8080", "localhost:8080"}
+	h, err := web.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for host, want := range map[string]int{"127.0.0.1:8080": 200, "LOCALHOST:8080": 200, "attacker.example:8080": 421, "127.0.0.1:9999": 421} {
+		for _, path := range []string{"/api/export", "/web/20250118090000/https://news.example/world/pact.html", "/"} {
+			r := httptest.NewRequest("GET", "http://"+host+path, nil)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if got := w.Code; (want == 421) != (got == 421) {
+				t.Errorf("Host %s %s: status %d, want %d", host, path, got, want)
+			}
+		}
+	}
 }

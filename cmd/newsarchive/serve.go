@@ -78,23 +78,31 @@ type webServer struct {
 
 // startWeb serves the web UI over arch on addr until stop.
 func startWeb(e *env, addr string, arch web.Archive, log *slog.Logger, verbose bool) (*webServer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on --addr %s: %w", addr, err)
+	}
 	opts := web.DefaultOptions()
 	opts.Archive = arch
 	opts.Logger = log
+	host, port, _ := net.SplitHostPort(ln.Addr().String())
+	if net.ParseIP(host).IsLoopback() {
+		// Only the loopback names answer, so no other site's page can
+		// reach the archive through a name pointed at 127.0.0.1.
+		for _, name := range []string{"127.0.0.1", "localhost", "::1", host} {
+			opts.Hosts = append(opts.Hosts, net.JoinHostPort(name, port))
+		}
+	} else {
+		fmt.Fprintf(e.stderr, "newsarchive: warning: serving on %s, beyond this machine; the UI has no authentication\n", ln.Addr())
+	}
 	h, err := web.New(opts)
 	if err != nil {
+		ln.Close()
 		return nil, err
 	}
 	var handler http.Handler = h
 	if verbose {
 		handler = logRequests(h, log)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("listen on --addr %s: %w", addr, err)
-	}
-	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !net.ParseIP(host).IsLoopback() {
-		fmt.Fprintf(e.stderr, "newsarchive: warning: serving on %s, beyond this machine; the UI has no authentication\n", ln.Addr())
 	}
 	ws := &webServer{
 		srv: &http.Server{
