@@ -3,6 +3,7 @@ package archive
 import (
 	"fmt"
 	"net/url"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -15,8 +16,30 @@ import (
 // stopped crawl resumes where it stopped. Every change is committed before
 // the method returns. Safe for concurrent use.
 type Frontier struct {
-	s   *Store
-	job []byte
+	s     *Store
+	job   []byte
+	group group
+}
+
+// group makes one transaction of the Frontier writes that wait while
+// another is committing (group commit): a crawler's workers write the
+// Frontier several times per page, and each transaction costs an fsync,
+// while bbolt's Batch only joins writes that arrive within its short delay.
+type group struct {
+	mu      sync.Mutex
+	pending []*groupOp
+	leading bool // a caller is running transactions for the group
+}
+
+// groupOp is one write waiting for its transaction.
+type groupOp struct {
+	fn   func(b *bolt.Bucket) error
+	done chan groupResult
+}
+
+type groupResult struct {
+	err  error
+	lead bool // not run: the receiver leads the next transaction
 }
 
 // Frontier returns the crawl state of the named job (empty for the
@@ -49,18 +72,80 @@ func (f *Frontier) jobBucket(tx *bolt.Tx) (*bolt.Bucket, error) {
 	return b, nil
 }
 
+// write runs fn in a write transaction, together with the other writes
+// waiting at the time. fn may run more than once (bbolt's Batch retries,
+// a failed group is run again one by one): it must start afresh each time.
 func (f *Frontier) write(what string, fn func(b *bolt.Bucket) error) error {
+	op := &groupOp{fn: fn, done: make(chan groupResult, 1)}
+	g := &f.group
+	g.mu.Lock()
+	g.pending = append(g.pending, op)
+	lead := !g.leading
+	g.leading = true
+	g.mu.Unlock()
+	var err error
+	for {
+		if lead {
+			f.lead()
+		}
+		r := <-op.done
+		if !r.lead {
+			err = r.err
+			break
+		}
+		lead = true
+	}
+	if err != nil {
+		return fmt.Errorf("archive: frontier %s: %s: %w", f.job, what, err)
+	}
+	return nil
+}
+
+// lead commits the writes pending now, the caller's among them, in one
+// transaction, and hands the lead to the first write that arrived since,
+// so no caller waits for more than its own transaction and the next.
+func (f *Frontier) lead() {
+	g := &f.group
+	g.mu.Lock()
+	ops := g.pending
+	g.pending = nil
+	g.mu.Unlock()
 	err := f.s.update(func(tx *bolt.Tx) error {
 		b, err := f.jobBucket(tx)
 		if err != nil {
 			return err
 		}
-		return fn(b)
+		for _, op := range ops {
+			if err := op.fn(b); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("archive: frontier %s: %s: %w", f.job, what, err)
+	if err != nil && len(ops) > 1 {
+		// Find out whose write failed: one transaction each.
+		for _, op := range ops {
+			op.done <- groupResult{err: f.s.update(func(tx *bolt.Tx) error {
+				b, err := f.jobBucket(tx)
+				if err != nil {
+					return err
+				}
+				return op.fn(b)
+			})}
+		}
+	} else {
+		for _, op := range ops {
+			op.done <- groupResult{err: err}
+		}
 	}
-	return nil
+	g.mu.Lock()
+	if len(g.pending) > 0 {
+		// It stays pending: its lead() runs it with the others.
+		g.pending[0].done <- groupResult{lead: true}
+	} else {
+		g.leading = false
+	}
+	g.mu.Unlock()
 }
 
 func (f *Frontier) read(what string, fn func(b *bolt.Bucket) error) error {
