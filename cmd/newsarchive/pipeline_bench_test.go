@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -77,7 +78,6 @@ func BenchmarkPipeline(b *testing.B) {
 		ex := extract.New(extract.DefaultOptions())
 		workers := runtime.GOMAXPROCS(0)
 		b.ReportAllocs()
-		resetPeakRSS()
 		var n int64
 		var d time.Duration
 		for b.Loop() {
@@ -106,7 +106,6 @@ func BenchmarkPipeline(b *testing.B) {
 
 	b.Run("pipeline", func(b *testing.B) {
 		b.ReportAllocs()
-		resetPeakRSS()
 		var n int64
 		var d time.Duration
 		i := 0
@@ -128,7 +127,6 @@ func BenchmarkPipeline(b *testing.B) {
 
 	b.Run("colly-fetch", func(b *testing.B) {
 		b.ReportAllocs()
-		resetPeakRSS()
 		var n int64
 		var d time.Duration
 		for b.Loop() {
@@ -183,6 +181,9 @@ func BenchmarkPipelineLarge(b *testing.B) {
 		pages += int64(sum.stats.Pages)
 	}
 	reportPipeline(b, pages, d)
+	if kb := peakRSSKiB(); kb > 0 {
+		b.ReportMetric(float64(kb)/1024, "peak-RSS-MiB")
+	}
 	b.ReportMetric(float64(fileSize(dir))/float64(b.N)/(1<<20), "archive-MiB")
 }
 
@@ -190,28 +191,35 @@ func BenchmarkPipelineLarge(b *testing.B) {
 type renderedSite struct {
 	h     http.Handler
 	mu    sync.Mutex
-	pages map[string]*httptest.ResponseRecorder
+	pages map[string]*renderedPage
+}
+
+type renderedPage struct {
+	code   int
+	header http.Header
+	body   []byte
 }
 
 func (rs *renderedSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rs.mu.Lock()
-	rec, ok := rs.pages[r.URL.RequestURI()]
+	p, ok := rs.pages[r.URL.RequestURI()]
 	rs.mu.Unlock()
 	if !ok {
-		rec = httptest.NewRecorder()
+		rec := httptest.NewRecorder()
 		rs.h.ServeHTTP(rec, r)
+		p = &renderedPage{code: rec.Code, header: rec.Header().Clone(), body: bytes.Clone(rec.Body.Bytes())}
 		rs.mu.Lock()
 		if rs.pages == nil {
-			rs.pages = map[string]*httptest.ResponseRecorder{}
+			rs.pages = map[string]*renderedPage{}
 		}
-		rs.pages[r.URL.RequestURI()] = rec
+		rs.pages[r.URL.RequestURI()] = p
 		rs.mu.Unlock()
 	}
-	for k, v := range rec.Header() {
+	for k, v := range p.header {
 		w.Header()[k] = v
 	}
-	w.WriteHeader(rec.Code)
-	_, _ = w.Write(rec.Body.Bytes())
+	w.WriteHeader(p.code)
+	_, _ = w.Write(p.body)
 }
 
 // runPipeline crawls the generated site at base into a new archive at
@@ -272,9 +280,6 @@ func reportPipeline(b *testing.B, pages int64, d time.Duration) {
 		b.ReportMetric(float64(pages)/d.Seconds(), "pages/s")
 	}
 	b.ReportMetric(float64(pages)/float64(b.N), "pages/op")
-	if kb := peakRSSKiB(); kb > 0 {
-		b.ReportMetric(float64(kb)/1024, "peak-RSS-MiB")
-	}
 }
 
 // resetPeakRSS starts the process's peak RSS (VmHWM) afresh, so each
