@@ -145,24 +145,6 @@ func serveGet(t testing.TB, u string) (int, http.Header, string) {
 	return resp.StatusCode, resp.Header, string(b)
 }
 
-// serveLogBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
-type serveLogBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *serveLogBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *serveLogBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestServeCommand runs the command on a free port, browses it and stops
 // it by canceling its context.
 func TestServeCommand(t *testing.T) {
@@ -170,7 +152,7 @@ func TestServeCommand(t *testing.T) {
 	id := serveKelpID(t, path)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stderr serveLogBuffer
+	var stderr syncBuffer
 	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr}
 	done := make(chan error, 1)
 	go func() {

@@ -50,7 +50,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		{"stored body bytes", st.StoredBytes},
 		{"compression", fmt.Sprintf("%.1fx", ratio)},
 		{"sites", st.Sites},
-		{"file bytes", st.FileBytes},
+		{"file bytes in use", st.FileBytes},
 	}
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t %v\t\n", r.name, r.v)
