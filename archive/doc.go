@@ -53,9 +53,11 @@
 //
 // One write transaction per Put: snapshot, body, record, version, aliases,
 // refs, site counts and the running totals commit together or not at all,
-// so a process killed at any moment leaves a consistent file. Extraction
-// and compression run before the transaction. Concurrent Puts share their
-// commits through bbolt's Batch. Export reads in short transactions of a
+// so a process killed at any moment leaves a consistent file. Put extracts
+// and compresses before its transaction; PutBatch does it in parallel
+// workers while its transaction files the pages already prepared (one
+// commit, one fsync for the batch). Concurrent Puts share their commits
+// through bbolt's Batch. Export reads in short transactions of a
 // few hundred records, so it streams in constant memory and does not hold
 // back a writer in the same process.
 //
@@ -90,6 +92,15 @@
 //     profiles are kept; others are read again from the file when used.
 //   - With NoSync set, a power failure may lose the last commits (never
 //     consistency); a killed process loses nothing.
+//   - Files of schema 1 (written before the indexes were made smaller:
+//     body hashes by 8 bytes, record ids by their bytes, one URL bucket)
+//     are refused with ErrSchema: export them as JSONL and WARC with the
+//     newsarchive that wrote them and import those into a new archive.
+//   - The file keeps, besides the data, the pages its last commit freed
+//     (bbolt reuses them on the next commit): a commit of many pages with
+//     random URLs and hashes rewrites most pages of those indexes, so a
+//     small archive's file is up to about 1.25 times its data; the share
+//     shrinks as the archive grows.
 //   - Corruption is reported (ErrCorrupt), never repaired: restore the file
 //     from a backup. Open refuses files whose pages reach past their end
 //     (bbolt would crash on them); damage inside the file is found by
