@@ -183,6 +183,10 @@ func rewriteTokens(w io.Writer, r io.Reader, rw *rewriter, banner []byte, depth 
 	bannerDone := banner == nil
 	var skip atom.Atom // inside an element whose content is dropped (script)
 	var raw atom.Atom  // inside an element whose text is raw (style, noscript ...)
+	// Inside <svg> or <math> (foreign content) a browser parses the
+	// content of <style>, <title> and the like as markup, not text: so
+	// must the rewriter, or an <img onerror> there would pass as "text".
+	foreign := 0
 	flush := func() error {
 		if out.Len() > 32<<10 {
 			_, err := w.Write(out.Bytes())
@@ -223,6 +227,9 @@ func rewriteTokens(w io.Writer, r io.Reader, rw *rewriter, banner []byte, depth 
 				out.WriteString(html.EscapeString(tok.Data))
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
+			if (tok.DataAtom == atom.Svg || tok.DataAtom == atom.Math) && tt == html.StartTagToken {
+				foreign++
+			}
 			switch tok.DataAtom {
 			case atom.Script:
 				// "<script/>" opens a script all the same.
@@ -246,7 +253,11 @@ func rewriteTokens(w io.Writer, r io.Reader, rw *rewriter, banner []byte, depth 
 				raw = atom.Noscript
 				continue // the element itself is dropped, its content kept
 			case atom.Style, atom.Textarea, atom.Title, atom.Xmp, atom.Iframe, atom.Noembed, atom.Noframes, atom.Plaintext:
-				raw = tok.DataAtom // the tokenizer reads their content as text
+				if foreign > 0 {
+					z.NextIsNotRawText()
+				} else {
+					raw = tok.DataAtom // the tokenizer reads their content as text
+				}
 			}
 			rw.attrs(&tok)
 			out.WriteString(tok.String())
@@ -257,6 +268,9 @@ func rewriteTokens(w io.Writer, r io.Reader, rw *rewriter, banner []byte, depth 
 		case html.EndTagToken:
 			if tok.DataAtom == raw {
 				raw = 0
+			}
+			if (tok.DataAtom == atom.Svg || tok.DataAtom == atom.Math) && foreign > 0 {
+				foreign--
 			}
 			if tok.DataAtom == atom.Noscript || tok.DataAtom == atom.Script {
 				continue

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 )
 
 func testRewriter() *rewriter {
@@ -73,6 +75,44 @@ func TestRewriteHTMLBase(t *testing.T) {
 	}
 }
 
+// TestRewriteForeignContent: inside <svg> and <math> a browser parses the
+// content of <style> (and <title> ...) as markup, so the rewriter must too.
+func TestRewriteForeignContent(t *testing.T) {
+	for _, doc := range []string{
+		`<svg><style><img src="http://evil.example/x.png" onerror="alert(1)"></style></svg>`,
+		`<math><style><meta http-equiv="refresh" content="0;url=http://evil.example/"></style></math>`,
+		`<svg><title><img src=//evil.example/t onload=x></title></svg><p>after</p>`,
+	} {
+		var out bytes.Buffer
+		if err := rewriteHTML(&out, strings.NewReader(doc), testRewriter(), nil); err != nil {
+			t.Fatal(err)
+		}
+		got := out.String()
+		if strings.Contains(got, "evil.example") && !strings.Contains(got, "/web/20250118090000/http") ||
+			eventHandler(got) != "" || strings.Contains(got, "url=http") {
+			t.Errorf("%s\n→ %s", doc, got)
+		}
+	}
+}
+
+// eventHandler returns the first on* attribute of the markup, as a
+// browser's tokenizer sees it, or "".
+func eventHandler(doc string) string {
+	z := html.NewTokenizer(strings.NewReader(doc))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.StartTagToken, html.SelfClosingTagToken:
+			for _, a := range z.Token().Attr {
+				if strings.HasPrefix(strings.ToLower(a.Key), "on") {
+					return a.Key
+				}
+			}
+		}
+	}
+}
+
 func TestParseTimestamp(t *testing.T) {
 	tests := []struct {
 		in   string
@@ -107,6 +147,7 @@ func FuzzRewriteHTML(f *testing.F) {
 		`<img src=https://evil.example/x.png>`, `<script>alert(1)</script>`, `<noscript><img src=//e.example/x></noscript>`,
 		`<style>a{b:url(//e.example/x)}</style>`, `<a href="javascript:alert(1)">x</a>`, `<base href=//evil.example/><img src=x>`,
 		`<svg><image xlink:href=//e.example/x /></svg>`, `<script/>text<img src=//e.example/y>`, `<body onload=x>`,
+		`<svg><style><img src=//e.example/x onerror=alert(1)></style></svg>`, `<math><title><iframe src=//e.example/>`,
 	} {
 		f.Add(s)
 	}
@@ -121,6 +162,9 @@ func FuzzRewriteHTML(f *testing.F) {
 		}
 		if m := outside.FindString(got); m != "" {
 			t.Fatalf("URL outside the archive %q: %q → %q", m, doc, got)
+		}
+		if a := eventHandler(got); a != "" {
+			t.Fatalf("event handler %s survived: %q → %q", a, doc, got)
 		}
 	})
 }
