@@ -219,6 +219,10 @@ func (s *Store) PutBatch(ctx context.Context, pages []*newsarchive.Page) ([]PutR
 	var prepURL string
 	err := s.update(func(tx *bolt.Tx) error {
 		started.Do(prepareAll)
+		c, err := txCounters(tx)
+		if err != nil {
+			return err
+		}
 		for i, in := range ins {
 			<-ready[i]
 			if errs[i] == nil {
@@ -228,11 +232,11 @@ func (s *Store) PutBatch(ctx context.Context, pages []*newsarchive.Page) ([]PutR
 				prepErr, prepURL = errs[i], in.page.URL
 				return prepErr
 			}
-			if err := in.commit(s)(tx); err != nil {
+			if err := in.file(s, tx, c); err != nil {
 				return fmt.Errorf("%s: %w", in.page.URL, err)
 			}
 		}
-		return nil
+		return putCounters(tx, c)
 	})
 	close(stop)
 	wg.Wait()
@@ -460,172 +464,181 @@ func (in *ingest) aliasOf(u string) aliasURL {
 // once (db.Batch retries), so it starts from the prepared state each time.
 func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 	return func(tx *bolt.Tx) error {
-		in.res, in.site, in.dictID, in.dictContent = PutResult{}, nil, 0, nil
 		c, err := txCounters(tx)
 		if err != nil {
 			return err
 		}
-		p := in.page
-		snapB := tx.Bucket(bucketSnapshots)
-		seq, err := snapB.NextSequence()
-		if err != nil {
-			return err
-		}
-		snap := &snapshot{
-			URL: p.URL, RequestedURL: p.RequestedURL, FetchedAt: in.fetched, Status: p.Status,
-			Header: p.Header, RawLen: len(p.Body),
-		}
-		in.res.SnapshotID = strconv.FormatUint(seq, 10)
-		c.Snapshots++
-		c.RawBytes += uint64(len(p.Body))
-		urlKey := indexKey(in.norm)
-		ue, err := getURL(tx, urlKey)
-		if err != nil {
-			return err
-		}
-		firstFetch := ue.Latest == 0
-
-		// Find the stored snapshot this one revisits, if any.
-		var prev *snapshot
-		var prevID uint64
-		if !in.hasBody {
-			if ue.Latest != 0 {
-				prevID = ue.Latest
-				if prev, err = getSnapshot(tx, prevID); err != nil {
-					return err
-				}
-			}
-		} else {
-			var bodyID uint64
-			if bodyID, prev, prevID, err = findBody(tx, in.hash); err != nil {
-				return err
-			}
-			if prev != nil {
-				prev.BodyID = bodyID
-			}
-		}
-
-		var art *newsarchive.Article
-		switch {
-		case prev != nil:
-			snap.BodyID, snap.BodyHash, snap.RevisitOf = prev.BodyID, prev.BodyHash, prevID
-			if !in.hasBody {
-				snap.RawLen = prev.RawLen
-			}
-			c.Revisits++
-			current, err := revisitCurrent(tx, prev)
-			if err != nil {
-				return err
-			}
-			if !in.ran || (current && (prev.Extracted || !extractable(p.Status) || s.opts.Extract == nil)) {
-				// The earlier body was extracted (this one may have been
-				// too, when both were prepared before either was stored:
-				// same bytes, same result): the snapshot shares the
-				// earlier one's record.
-				snap.Extracted, snap.IsArticle = prev.Extracted, prev.IsArticle
-				snap.ContentHash, snap.ExtractErr = prev.ContentHash, prev.ExtractErr
-				in.res.Outcome = Revisit
-				if prev.Record != 0 {
-					if err := in.revisitRecord(tx, c, seq, snap, prev); err != nil {
-						return err
-					}
-				}
-				break
-			}
-			art = in.article
-		case in.hasBody && len(p.Body) > 0:
-			bodies := tx.Bucket(bucketBodies)
-			bodyID, err := bodies.NextSequence()
-			if err != nil {
-				return err
-			}
-			enc := encodeBody(in.stored)
-			if err := bodies.Put(u64key(bodyID), enc); err != nil {
-				return err
-			}
-			if err := putBodyHash(tx, in.hash, bodyID, seq); err != nil {
-				return err
-			}
-			snap.BodyID, snap.BodyHash = bodyID, in.hash
-			c.Bodies++
-			c.BodyBytes += uint64(len(p.Body))
-			c.StoredBytes += uint64(len(enc))
-			in.res.BodyBytes = len(enc)
-			if in.stored.DictID != 0 {
-				ok, err := ensureDict(tx, "", in.stored.DictID, in.dict.src)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					return fmt.Errorf("%w: dictionary id %d taken by another body", ErrCorrupt, in.stored.DictID)
-				}
-			}
-			if s.dicts.enabled && dictWorthy(p.Body) && in.host != "" &&
-				getKey(tx.Bucket(bucketHostDicts), indexKey(in.host)) == nil {
-				// The host's first HTML page becomes its dictionary.
-				id := dictIDFor(in.hash)
-				ok, err := ensureDict(tx, in.host, id, in.hash)
-				if err != nil {
-					return err
-				}
-				if ok {
-					in.dictID, in.dictContent = id, dictContent(p.Body)
-					meta := tx.Bucket(bucketMeta)
-					if meta.Get(metaFallbackDict) == nil {
-						if err := meta.Put(metaFallbackDict, dictKey(id)); err != nil {
-							return err
-						}
-					}
-				}
-			}
-			art = in.article
-		default:
-			// A 304 with nothing to revisit, or an empty body.
-			in.res.Outcome = NotArticle
-			if !in.hasBody {
-				in.res.Outcome = Revisit
-			}
-		}
-
-		if in.ran && in.res.Outcome == 0 {
-			snap.Extracted = true
-			if in.extErr != nil {
-				snap.ExtractErr = in.extErr.Error()
-				in.res.ExtractErr = in.extErr
-			}
-			if art != nil && art.IsArticle {
-				snap.IsArticle, snap.ContentHash = true, art.ContentHash
-				if err := in.mergeRecord(tx, c, seq, snap, art); err != nil {
-					return err
-				}
-			} else {
-				in.res.Outcome = NotArticle
-				c.NotArticles++
-				if art != nil && firstFetch {
-					if in.site, err = countPage(tx, in.host, art.Blocks); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		if in.res.Outcome == 0 {
-			in.res.Outcome = NotArticle
-		}
-		if snap.BodyID != 0 && extractable(p.Status) && urlKey != nil {
-			// Read again: filing the article may have made the URL an alias.
-			if ue, err = getURL(tx, urlKey); err != nil {
-				return err
-			}
-			ue.Latest = seq
-			if err := putURL(tx, urlKey, ue); err != nil {
-				return err
-			}
-		}
-		if err := snapB.Put(u64key(seq), encodeSnapshot(snap)); err != nil {
+		if err := in.file(s, tx, c); err != nil {
 			return err
 		}
 		return putCounters(tx, c)
 	}
+}
+
+// file stores the prepared page in tx and counts it into c, which the
+// caller reads from and writes back to tx (once for a whole batch).
+func (in *ingest) file(s *Store, tx *bolt.Tx, c *counters) error {
+	in.res, in.site, in.dictID, in.dictContent = PutResult{}, nil, 0, nil
+	p := in.page
+	snapB := tx.Bucket(bucketSnapshots)
+	seq, err := snapB.NextSequence()
+	if err != nil {
+		return err
+	}
+	snap := &snapshot{
+		URL: p.URL, RequestedURL: p.RequestedURL, FetchedAt: in.fetched, Status: p.Status,
+		Header: p.Header, RawLen: len(p.Body),
+	}
+	in.res.SnapshotID = strconv.FormatUint(seq, 10)
+	c.Snapshots++
+	c.RawBytes += uint64(len(p.Body))
+	urlKey := indexKey(in.norm)
+	ue, err := getURL(tx, urlKey)
+	if err != nil {
+		return err
+	}
+	firstFetch := ue.Latest == 0
+
+	// Find the stored snapshot this one revisits, if any.
+	var prev *snapshot
+	var prevID uint64
+	if !in.hasBody {
+		if ue.Latest != 0 {
+			prevID = ue.Latest
+			if prev, err = getSnapshot(tx, prevID); err != nil {
+				return err
+			}
+		}
+	} else {
+		var bodyID uint64
+		if bodyID, prev, prevID, err = findBody(tx, in.hash); err != nil {
+			return err
+		}
+		if prev != nil {
+			prev.BodyID = bodyID
+		}
+	}
+
+	var art *newsarchive.Article
+	switch {
+	case prev != nil:
+		snap.BodyID, snap.BodyHash, snap.RevisitOf = prev.BodyID, prev.BodyHash, prevID
+		if !in.hasBody {
+			snap.RawLen = prev.RawLen
+		}
+		c.Revisits++
+		current, err := revisitCurrent(tx, prev)
+		if err != nil {
+			return err
+		}
+		if !in.ran || (current && (prev.Extracted || !extractable(p.Status) || s.opts.Extract == nil)) {
+			// The earlier body was extracted (this one may have been
+			// too, when both were prepared before either was stored:
+			// same bytes, same result): the snapshot shares the
+			// earlier one's record.
+			snap.Extracted, snap.IsArticle = prev.Extracted, prev.IsArticle
+			snap.ContentHash, snap.ExtractErr = prev.ContentHash, prev.ExtractErr
+			in.res.Outcome = Revisit
+			if prev.Record != 0 {
+				if err := in.revisitRecord(tx, c, seq, snap, prev); err != nil {
+					return err
+				}
+			}
+			break
+		}
+		art = in.article
+	case in.hasBody && len(p.Body) > 0:
+		bodies := tx.Bucket(bucketBodies)
+		bodyID, err := bodies.NextSequence()
+		if err != nil {
+			return err
+		}
+		enc := encodeBody(in.stored)
+		if err := bodies.Put(u64key(bodyID), enc); err != nil {
+			return err
+		}
+		if err := putBodyHash(tx, in.hash, bodyID, seq); err != nil {
+			return err
+		}
+		snap.BodyID, snap.BodyHash = bodyID, in.hash
+		c.Bodies++
+		c.BodyBytes += uint64(len(p.Body))
+		c.StoredBytes += uint64(len(enc))
+		in.res.BodyBytes = len(enc)
+		if in.stored.DictID != 0 {
+			ok, err := ensureDict(tx, "", in.stored.DictID, in.dict.src)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("%w: dictionary id %d taken by another body", ErrCorrupt, in.stored.DictID)
+			}
+		}
+		if s.dicts.enabled && dictWorthy(p.Body) && in.host != "" &&
+			getKey(tx.Bucket(bucketHostDicts), indexKey(in.host)) == nil {
+			// The host's first HTML page becomes its dictionary.
+			id := dictIDFor(in.hash)
+			ok, err := ensureDict(tx, in.host, id, in.hash)
+			if err != nil {
+				return err
+			}
+			if ok {
+				in.dictID, in.dictContent = id, dictContent(p.Body)
+				meta := tx.Bucket(bucketMeta)
+				if meta.Get(metaFallbackDict) == nil {
+					if err := meta.Put(metaFallbackDict, dictKey(id)); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		art = in.article
+	default:
+		// A 304 with nothing to revisit, or an empty body.
+		in.res.Outcome = NotArticle
+		if !in.hasBody {
+			in.res.Outcome = Revisit
+		}
+	}
+
+	if in.ran && in.res.Outcome == 0 {
+		snap.Extracted = true
+		if in.extErr != nil {
+			snap.ExtractErr = in.extErr.Error()
+			in.res.ExtractErr = in.extErr
+		}
+		if art != nil && art.IsArticle {
+			snap.IsArticle, snap.ContentHash = true, art.ContentHash
+			if err := in.mergeRecord(tx, c, seq, snap, art); err != nil {
+				return err
+			}
+		} else {
+			in.res.Outcome = NotArticle
+			c.NotArticles++
+			if art != nil && firstFetch {
+				if in.site, err = countPage(tx, in.host, art.Blocks); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if in.res.Outcome == 0 {
+		in.res.Outcome = NotArticle
+	}
+	if snap.BodyID != 0 && extractable(p.Status) && urlKey != nil {
+		// Read again: filing the article may have made the URL an alias.
+		if ue, err = getURL(tx, urlKey); err != nil {
+			return err
+		}
+		ue.Latest = seq
+		if err := putURL(tx, urlKey, ue); err != nil {
+			return err
+		}
+	}
+	if err := snapB.Put(u64key(seq), encodeSnapshot(snap)); err != nil {
+		return err
+	}
+	return nil
 }
 
 // getKey is b.Get that finds nothing under a nil key.
