@@ -6,10 +6,10 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/newsarchive/newsarchive"
 	"github.com/newsarchive/newsarchive/internal/urlnorm"
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 )
 
 // Name and Version identify this extractor in records:
@@ -57,20 +57,24 @@ func (e *Extractor) Extract(p *newsarchive.Page) (*newsarchive.Article, error) {
 		return nil, fmt.Errorf("%w: %s", ErrNotHTML, p.URL)
 	}
 	text := decode(p.Body, p.Header.Get("Content-Type"))
-	root, err := html.Parse(strings.NewReader(text))
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(text))
 	if err != nil {
 		// x/net/html refuses documents nested deeper than 512 elements;
 		// flatten the excess and try once more.
-		root, err = html.Parse(strings.NewReader(flatten(text, maxDepth)))
+		doc, err = goquery.NewDocumentFromReader(strings.NewReader(flatten(text, maxDepth)))
 		if err != nil {
 			return nil, fmt.Errorf("extract: parse %s: %w", p.URL, err)
 		}
 	}
-	return e.extract(p, root, strings.Count(text, "<")), nil
+	return e.extract(p, doc, strings.Count(text, "<")), nil
 }
 
-func (e *Extractor) extract(p *newsarchive.Page, root *html.Node, elements int) *newsarchive.Article {
-	m := collectMeta(root)
+// extract reads the record out of the parsed document. The metadata,
+// captions and related blocks are queries on doc; the content scoring
+// walks doc's *html.Node tree directly.
+func (e *Extractor) extract(p *newsarchive.Page, doc *goquery.Document, elements int) *newsarchive.Article {
+	root := doc.Nodes[0]
+	m := collectMeta(doc)
 	a := newAnalysis(root, elements, e.labels)
 	for i := range a.blocks {
 		a.blocks[i].key = normKey(a.blocks[i].text)
@@ -85,7 +89,10 @@ func (e *Extractor) extract(p *newsarchive.Page, root *html.Node, elements int) 
 	}
 
 	related := a.findLabelled(base)
-	body := findFirst(root, func(n *html.Node) bool { return n.DataAtom == atom.Body })
+	var body *html.Node
+	if b := doc.Children().ChildrenFiltered("body"); b.Length() > 0 {
+		body = b.Nodes[0]
+	}
 	content := a.findContent(body)
 	a.markContent(content)
 	scope := articleScope(content)

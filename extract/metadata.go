@@ -3,6 +3,7 @@ package extract
 import (
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -34,90 +35,106 @@ type meta struct {
 	scriptDates []string
 }
 
-// collectMeta walks the document once and gathers the metadata.
-func collectMeta(root *html.Node) *meta {
+// metaSelector names every element the metadata cascade reads: the
+// document language, the title, meta tags, rel=canonical, JSON-LD and
+// other scripts, headings, <time>, rel=author links, RDFa
+// (property+content on any element) and microdata (itemprop). It is one
+// selector group, so the document is traversed once and the matches come
+// in document order, which the cascade relies on (the first value wins).
+const metaSelector = `html, title, meta, link[rel], script, h1, time, a[rel], [property][content], [itemprop]`
+
+// collectMeta gathers the metadata of the document.
+func collectMeta(doc *goquery.Document) *meta {
 	m := &meta{tags: make(map[string][]string, 32), itemprops: map[string][]*html.Node{}}
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode {
-			switch n.DataAtom {
-			case atom.Html:
-				if l := attr(n, "lang"); l != "" {
-					m.lang = l
-				} else if l := attr(n, "xml:lang"); l != "" {
-					m.lang = l
-				}
-			case atom.Title:
-				if m.title == "" {
-					m.title = innerTextRaw(n)
-				}
-			case atom.Meta:
-				content, ok := metaContent(n)
-				if ok {
-					for _, k := range [...]string{"name", "property", "http-equiv", "itemprop"} {
-						if v := attr(n, k); v != "" {
-							for _, key := range strings.Fields(strings.ToLower(v)) {
-								m.tags[key] = append(m.tags[key], content)
-							}
-						}
-					}
-				}
-			case atom.Link:
-				rel := strings.ToLower(attr(n, "rel"))
-				if m.canonical == "" && hasToken(rel, "canonical") {
-					m.canonical = strings.TrimSpace(attr(n, "href"))
-				}
-			case atom.Script:
-				t := strings.ToLower(strings.TrimSpace(attr(n, "type")))
-				if n.FirstChild == nil {
-					return
-				}
-				src := n.FirstChild.Data
-				if t == "application/ld+json" || (t == "" || strings.Contains(t, "json")) && strings.Contains(src[:min(len(src), 200)], "@context") {
-					m.ldScripts++
-					parseJSONLD(src, m)
-				} else if strings.Contains(src, "datePublished") {
-					m.scriptDates = append(m.scriptDates, scriptValues(src, "datePublished", 3)...)
-				}
-				return
-			case atom.Style, atom.Template:
-				return
-			case atom.H1:
-				m.h1s = append(m.h1s, n)
-			case atom.Time:
-				m.times = append(m.times, n)
-			case atom.A:
-				if hasToken(strings.ToLower(attr(n, "rel")), "author") {
-					if t := innerText(n); t != "" {
-						m.relAuthor = append(m.relAuthor, t)
-					}
-				}
+	for _, n := range doc.Find(metaSelector).Nodes {
+		if inTemplate(n) {
+			// Inert markup, not part of the page.
+			continue
+		}
+		switch n.DataAtom {
+		case atom.Html:
+			if l := attr(n, "lang"); l != "" {
+				m.lang = l
+			} else if l := attr(n, "xml:lang"); l != "" {
+				m.lang = l
 			}
-			if n.DataAtom != atom.Meta && n.DataAtom != atom.Link {
-				// RDFa on any element: <span property="schema:dateCreated" content="…">.
-				if prop := attr(n, "property"); prop != "" {
-					if content := attr(n, "content"); content != "" {
-						for _, key := range strings.Fields(strings.ToLower(prop)) {
-							m.tags[key] = append(m.tags[key], strings.TrimSpace(content))
+		case atom.Title:
+			if m.title == "" {
+				m.title = innerTextRaw(n)
+			}
+		case atom.Meta:
+			content, ok := metaContent(n)
+			if ok {
+				for _, k := range [...]string{"name", "property", "http-equiv", "itemprop"} {
+					if v := attr(n, k); v != "" {
+						for _, key := range strings.Fields(strings.ToLower(v)) {
+							m.tags[key] = append(m.tags[key], content)
 						}
 					}
 				}
 			}
-			if ip := attr(n, "itemprop"); ip != "" && n.DataAtom != atom.Meta {
-				for _, k := range strings.Fields(strings.ToLower(ip)) {
-					switch k {
-					case "datepublished", "datemodified", "author", "headline", "articlebody", "name", "datecreated":
-						m.itemprops[k] = append(m.itemprops[k], n)
+		case atom.Link:
+			rel := strings.ToLower(attr(n, "rel"))
+			if m.canonical == "" && hasToken(rel, "canonical") {
+				m.canonical = strings.TrimSpace(attr(n, "href"))
+			}
+		case atom.Script:
+			t := strings.ToLower(strings.TrimSpace(attr(n, "type")))
+			if n.FirstChild == nil {
+				continue
+			}
+			src := n.FirstChild.Data
+			if t == "application/ld+json" || (t == "" || strings.Contains(t, "json")) && strings.Contains(src[:min(len(src), 200)], "@context") {
+				m.ldScripts++
+				parseJSONLD(src, m)
+			} else if strings.Contains(src, "datePublished") {
+				m.scriptDates = append(m.scriptDates, scriptValues(src, "datePublished", 3)...)
+			}
+			continue
+		case atom.Style, atom.Template:
+			continue
+		case atom.H1:
+			m.h1s = append(m.h1s, n)
+		case atom.Time:
+			m.times = append(m.times, n)
+		case atom.A:
+			if hasToken(strings.ToLower(attr(n, "rel")), "author") {
+				if t := innerText(n); t != "" {
+					m.relAuthor = append(m.relAuthor, t)
+				}
+			}
+		}
+		if n.DataAtom != atom.Meta && n.DataAtom != atom.Link {
+			// RDFa on any element: <span property="schema:dateCreated" content="…">.
+			if prop := attr(n, "property"); prop != "" {
+				if content := attr(n, "content"); content != "" {
+					for _, key := range strings.Fields(strings.ToLower(prop)) {
+						m.tags[key] = append(m.tags[key], strings.TrimSpace(content))
 					}
 				}
 			}
 		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+		if ip := attr(n, "itemprop"); ip != "" && n.DataAtom != atom.Meta {
+			for _, k := range strings.Fields(strings.ToLower(ip)) {
+				switch k {
+				case "datepublished", "datemodified", "author", "headline", "articlebody", "name", "datecreated":
+					m.itemprops[k] = append(m.itemprops[k], n)
+				}
+			}
 		}
 	}
-	walk(root)
 	return m
+}
+
+// inTemplate reports a node inside a <template> (or a <style> or <script>,
+// which cannot hold elements but are skipped alike).
+func inTemplate(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && (p.DataAtom == atom.Template || p.DataAtom == atom.Style || p.DataAtom == atom.Script) {
+			return true
+		}
+	}
+	return false
 }
 
 // innerTextRaw is innerText without skipping the title element.
