@@ -12,7 +12,9 @@ import (
 // Check verifies the whole archive: bbolt's own page checks, then that
 // every snapshot's body and record exist, every record has all its
 // versions and its aliases lead back to it, every snapshot ref points at a
-// snapshot of the record, and the running totals match what is stored. It
+// snapshot of the record, every body decompresses to the bytes its SHA-256
+// names, every version is valid JSON, and the running totals match what is
+// stored. It
 // reads everything, in one read transaction; run it on a quiet archive. It
 // returns nil or an ErrCorrupt error listing up to ten problems.
 func (s *Store) Check(ctx context.Context) error {
@@ -119,6 +121,11 @@ func (s *Store) Check(ctx context.Context) error {
 			}
 			if e.Record != 0 {
 				got.Aliases++
+			}
+		}
+		if len(problems) < 10 {
+			if err := s.checkContents(ctx, tx, report); err != nil {
+				return err
 			}
 		}
 		if got.Snapshots != c.Snapshots || got.Records != c.Records || got.Bodies != c.Bodies ||
