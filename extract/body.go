@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"github.com/PuerkitoBio/goquery"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -38,13 +39,17 @@ type block struct {
 // analysis holds the per-element statistics and the text blocks of a
 // document; it is built once per Extract call.
 type analysis struct {
+	// doc is the parsed page: the queries (captions, related links) run
+	// on it, the scoring passes walk its nodes.
+	doc    *goquery.Document
 	stats  map[*html.Node]*nstat
 	blocks []block
 	labels map[string]byte // see labelKinds
 }
 
-func newAnalysis(root *html.Node, sizeHint int, labels map[string]byte) *analysis {
-	a := &analysis{stats: make(map[*html.Node]*nstat, sizeHint), labels: labels}
+func newAnalysis(doc *goquery.Document, sizeHint int, labels map[string]byte) *analysis {
+	root := doc.Nodes[0]
+	a := &analysis{doc: doc, stats: make(map[*html.Node]*nstat, sizeHint), labels: labels}
 	a.statPass(root, false)
 	// A class that sounds like furniture on a wrapper of most of the
 	// page ("ad-portal", "has-sidebar") does not make the page furniture.

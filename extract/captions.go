@@ -3,6 +3,8 @@ package extract
 import (
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/newsarchive/newsarchive"
 	"github.com/newsarchive/newsarchive/internal/urlnorm"
 	"golang.org/x/net/html"
@@ -74,25 +76,36 @@ func (a *analysis) captions(scope *html.Node, base string) []newsarchive.Caption
 		owners[owner] = true
 		add(b.text, b.node)
 	}
-	// Figures without a caption element: the alt text stands in.
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && n.DataAtom == atom.Figure {
-			if findFirst(n, isCaptionNode) == nil {
-				if img := findFirst(n, func(c *html.Node) bool { return c.DataAtom == atom.Img }); img != nil {
-					if alt := foldSpace(attr(img, "alt")); countRunes(alt) >= 20 {
-						add(alt, img)
-					}
-				}
-			}
+	// Figures without a caption element: the alt text of the first image
+	// stands in. A figure inside another figure belongs to the outer one.
+	sel := a.doc.FindNodes(scope)
+	figures := sel.Filter("figure")
+	if figures.Length() == 0 {
+		figures = sel.Find("figure").FilterFunction(func(_ int, f *goquery.Selection) bool {
+			return !nestedFigure(f.Nodes[0], scope)
+		})
+	}
+	figures.Each(func(_ int, f *goquery.Selection) {
+		if findFirst(f.Nodes[0], isCaptionNode) != nil {
 			return
 		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+		if img := f.Find("img").First(); img.Length() > 0 {
+			if alt := foldSpace(img.AttrOr("alt", "")); countRunes(alt) >= 20 {
+				add(alt, img.Nodes[0])
+			}
+		}
+	})
+	return out
+}
+
+// nestedFigure reports a figure inside another figure below scope.
+func nestedFigure(n, scope *html.Node) bool {
+	for p := n.Parent; p != nil && p != scope; p = p.Parent {
+		if p.DataAtom == atom.Figure {
+			return true
 		}
 	}
-	walk(scope)
-	return out
+	return false
 }
 
 func siteFurnitureCaption(a *analysis, n *html.Node) bool {

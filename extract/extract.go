@@ -73,9 +73,8 @@ func (e *Extractor) Extract(p *newsarchive.Page) (*newsarchive.Article, error) {
 // captions and related blocks are queries on doc; the content scoring
 // walks doc's *html.Node tree directly.
 func (e *Extractor) extract(p *newsarchive.Page, doc *goquery.Document, elements int) *newsarchive.Article {
-	root := doc.Nodes[0]
 	m := collectMeta(doc)
-	a := newAnalysis(root, elements, e.labels)
+	a := newAnalysis(doc, elements, e.labels)
 	for i := range a.blocks {
 		a.blocks[i].key = normKey(a.blocks[i].text)
 	}

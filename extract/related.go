@@ -63,7 +63,7 @@ func (a *analysis) findLabelled(base string) []newsarchive.RelatedBlock {
 			junk = append(junk, nodes...)
 			continue
 		}
-		links := collectLinks(nodes, label, base)
+		links := a.collectLinks(nodes, label, base)
 		if len(links) == 0 {
 			continue
 		}
@@ -90,49 +90,60 @@ func (a *analysis) inlineRelated(b *block, base string) (newsarchive.RelatedBloc
 	if a.labelKind(normKey(b.text[:i])) != 'r' || b.links*2 < len(b.text)-i {
 		return newsarchive.RelatedBlock{}, false
 	}
-	links := collectLinks([]*html.Node{b.node}, nil, base)
+	links := a.collectLinks([]*html.Node{b.node}, nil, base)
 	if len(links) == 0 {
 		return newsarchive.RelatedBlock{}, false
 	}
 	return newsarchive.RelatedBlock{Label: strings.TrimSpace(b.text[:i]), Links: links}, true
 }
 
-// collectLinks returns the distinct links under nodes (skipping the label),
-// resolved against base.
-func collectLinks(nodes []*html.Node, label *html.Node, base string) []newsarchive.Link {
+// collectLinks returns the distinct links in nodes (an <a> among them or
+// under them), resolved against base, in page order. The label's own
+// subtree is skipped unless the label is itself the link.
+func (a *analysis) collectLinks(nodes []*html.Node, label *html.Node, base string) []newsarchive.Link {
 	var out []newsarchive.Link
 	seen := map[string]bool{}
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n == label && n.DataAtom != atom.A {
+	add := func(n *html.Node) {
+		href := strings.TrimSpace(attr(n, "href"))
+		title := innerText(n)
+		if title == "" {
+			title = foldSpace(attr(n, "title"))
+		}
+		if href == "" || title == "" || strings.HasPrefix(href, "#") || strings.HasPrefix(strings.ToLower(href), "javascript:") || strings.HasPrefix(strings.ToLower(href), "mailto:") {
 			return
 		}
-		if n.Type == html.ElementNode && n.DataAtom == atom.A {
-			href := strings.TrimSpace(attr(n, "href"))
-			title := innerText(n)
-			if title == "" {
-				title = foldSpace(attr(n, "title"))
-			}
-			if href == "" || title == "" || strings.HasPrefix(href, "#") || strings.HasPrefix(strings.ToLower(href), "javascript:") || strings.HasPrefix(strings.ToLower(href), "mailto:") {
-				return
-			}
-			u, err := urlnorm.Resolve(base, href)
-			if err != nil {
-				return
-			}
-			if seen[u] {
-				return
-			}
-			seen[u] = true
-			out = append(out, newsarchive.Link{Title: title, URL: u})
+		u, err := urlnorm.Resolve(base, href)
+		if err != nil || seen[u] {
 			return
 		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
+		seen[u] = true
+		out = append(out, newsarchive.Link{Title: title, URL: u})
 	}
 	for _, n := range nodes {
-		walk(n)
+		if n.DataAtom == atom.A {
+			add(n)
+			continue
+		}
+		if n == label {
+			continue
+		}
+		for _, l := range a.doc.FindNodes(n).Find("a").Nodes {
+			if label != nil && isAncestor(label, l) || nestedLink(l, n) {
+				continue
+			}
+			add(l)
+		}
 	}
 	return out
+}
+
+// nestedLink reports a link inside another link below top (a link's own
+// links are its text, not links of the block).
+func nestedLink(n, top *html.Node) bool {
+	for p := n.Parent; p != nil && p != top; p = p.Parent {
+		if p.DataAtom == atom.A {
+			return true
+		}
+	}
+	return false
 }
