@@ -11,6 +11,8 @@ import (
 // meta is what one walk over the document collects for the metadata
 // cascade.
 type meta struct {
+	// doc is the document the metadata was read from.
+	doc       *goquery.Document
 	lang      string
 	title     string
 	canonical string
@@ -45,7 +47,7 @@ const metaSelector = `html, title, meta, link[rel], script, h1, time, a[rel], [p
 
 // collectMeta gathers the metadata of the document.
 func collectMeta(doc *goquery.Document) *meta {
-	m := &meta{tags: make(map[string][]string, 32), itemprops: map[string][]*html.Node{}}
+	m := &meta{doc: doc, tags: make(map[string][]string, 32), itemprops: map[string][]*html.Node{}}
 	for _, n := range doc.Find(metaSelector).Nodes {
 		if inTemplate(n) {
 			// Inert markup, not part of the page.
@@ -306,9 +308,10 @@ func (m *meta) authors() []string {
 		}
 	}
 	for _, n := range m.itemprops["author"] {
+		// <span itemprop="author"><span itemprop="name">…</span></span>
 		name := n
-		if nn := findFirst(n, func(c *html.Node) bool { return strings.EqualFold(attr(c, "itemprop"), "name") }); nn != nil {
-			name = nn
+		if nn := m.doc.FindNodes(n).Find("[itemprop=name i]"); nn.Length() > 0 {
+			name = nn.Nodes[0]
 		}
 		v := innerText(name)
 		if v == "" {
