@@ -25,6 +25,33 @@
 //
 // An Extractor is pure (no I/O, no globals) and safe for concurrent use.
 //
+// # HTML: goquery over one parse
+//
+// This is the only package that imports github.com/PuerkitoBio/goquery,
+// and its types never leave it: Extract takes a newsarchive.Page and
+// returns a newsarchive.Article. The decoded text is parsed once, by
+// goquery.NewDocumentFromReader (x/net/html underneath); a document
+// nested deeper than x/net/html accepts is flattened (flatten.go) and
+// parsed once more. Every step then works on that one tree:
+//
+//   - queries are goquery selectors on the document: the metadata is a
+//     single selector group (metaSelector: html, title, meta, link, script,
+//     h1, time, rel links, RDFa [property][content], microdata [itemprop]),
+//     so the document is traversed once and the matches come in document
+//     order, which the first-value-wins cascade relies on; the alt text of
+//     uncaptioned figures, the links of related blocks and the itemprop
+//     name of an author are queries too;
+//   - tree algorithms walk the *html.Node values goquery wraps
+//     (Document.Nodes, Selection.Nodes) directly, for work no selector
+//     expresses: the text statistics and
+//     block pass (body.go), the content scoring (content.go), captions as
+//     blocks, the date and byline zones. Going through Selection values
+//     there would allocate per node on the hot path for no gain.
+//
+// Class heuristics (a "caption", "related" or "share" in a class or id)
+// stay functions of a node (isCaptionNode, classID), shared by the walks
+// and the queries, so both agree on what a caption or furniture is.
+//
 // The publication date is chosen by weighted votes of its sources
 // (structured metadata and the byline under the headline count most, a date
 // found anywhere outside the header, navigation and footer least). This is
