@@ -79,9 +79,9 @@ func (a *analysis) captions(scope *html.Node, base string) []newsarchive.Caption
 	// Figures without a caption element: the alt text of the first image
 	// stands in. A figure inside another figure belongs to the outer one.
 	sel := a.doc.FindNodes(scope)
-	figures := sel.Filter("figure")
+	figures := sel.FilterMatcher(figureMatcher)
 	if figures.Length() == 0 {
-		figures = sel.Find("figure").FilterFunction(func(_ int, f *goquery.Selection) bool {
+		figures = sel.FindMatcher(figureMatcher).FilterFunction(func(_ int, f *goquery.Selection) bool {
 			return !nestedFigure(f.Nodes[0], scope)
 		})
 	}
@@ -89,7 +89,7 @@ func (a *analysis) captions(scope *html.Node, base string) []newsarchive.Caption
 		if findFirst(f.Nodes[0], isCaptionNode) != nil {
 			return
 		}
-		if img := f.Find("img").First(); img.Length() > 0 {
+		if img := f.FindMatcher(imgMatcher); img.Length() > 0 {
 			if alt := foldSpace(img.AttrOr("alt", "")); countRunes(alt) >= 20 {
 				add(alt, img.Nodes[0])
 			}

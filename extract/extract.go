@@ -89,7 +89,7 @@ func (e *Extractor) extract(p *newsarchive.Page, doc *goquery.Document, elements
 
 	related := a.findLabelled(base)
 	var body *html.Node
-	if b := doc.Children().ChildrenFiltered("body"); b.Length() > 0 {
+	if b := doc.ChildrenMatcher(htmlMatcher).ChildrenMatcher(bodyMatcher); b.Length() > 0 {
 		body = b.Nodes[0]
 	}
 	content := a.findContent(body)

@@ -48,7 +48,7 @@ const metaSelector = `html, title, meta, link[rel], script, h1, time, a[rel], [p
 // collectMeta gathers the metadata of the document.
 func collectMeta(doc *goquery.Document) *meta {
 	m := &meta{doc: doc, tags: make(map[string][]string, 32), itemprops: map[string][]*html.Node{}}
-	for _, n := range doc.Find(metaSelector).Nodes {
+	for _, n := range doc.FindMatcher(metaMatcher).Nodes {
 		if inTemplate(n) {
 			// Inert markup, not part of the page.
 			continue
@@ -310,7 +310,7 @@ func (m *meta) authors() []string {
 	for _, n := range m.itemprops["author"] {
 		// <span itemprop="author"><span itemprop="name">…</span></span>
 		name := n
-		if nn := m.doc.FindNodes(n).Find("[itemprop=name i]"); nn.Length() > 0 {
+		if nn := m.doc.FindNodes(n).FindMatcher(itemNameMatcher); nn.Length() > 0 {
 			name = nn.Nodes[0]
 		}
 		v := innerText(name)

@@ -127,7 +127,7 @@ func (a *analysis) collectLinks(nodes []*html.Node, label *html.Node, base strin
 		if n == label {
 			continue
 		}
-		for _, l := range a.doc.FindNodes(n).Find("a").Nodes {
+		for _, l := range a.doc.FindNodes(n).FindMatcher(linkMatcher).Nodes {
 			if label != nil && isAncestor(label, l) || nestedLink(l, n) {
 				continue
 			}
