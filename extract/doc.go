@@ -40,7 +40,9 @@
 //     so the document is traversed once and the matches come in document
 //     order, which the first-value-wins cascade relies on; the alt text of
 //     uncaptioned figures, the links of related blocks and the itemprop
-//     name of an author are queries too;
+//     name of an author are queries too. The selectors are compiled once
+//     (query.go, with cascadia, goquery's own selector engine) and run with
+//     FindMatcher, as Find would compile them on every call;
 //   - tree algorithms walk the *html.Node values goquery wraps
 //     (Document.Nodes, Selection.Nodes) directly, for work no selector
 //     expresses: the text statistics and
