@@ -40,6 +40,18 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	defer store.Close()
 
 	if *diff {
+		if *from == 0 && *to == 0 {
+			// The default compares the last two versions: say plainly
+			// when there is only one, rather than "not found".
+			vs, err := store.Versions(ctx, key)
+			if err != nil {
+				return fmt.Errorf("show %s: %w", key, err)
+			}
+			if len(vs) == 1 {
+				fmt.Fprintf(e.stdout, "%s has one version: nothing to compare yet\n", key)
+				return nil
+			}
+		}
 		d, err := store.Diff(ctx, key, *from, *to)
 		if err != nil {
 			return fmt.Errorf("show %s: %w", key, err)

@@ -60,6 +60,22 @@ func TestShowRecordAndDiff(t *testing.T) {
 		t.Errorf("the header date shows up in the diff:\n%s", stdout)
 	}
 
+	// A record with one version has nothing to compare.
+	one := filepath.Join(t.TempDir(), "one.db")
+	f := archiveFlags{path: one}
+	s, err := f.open(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := caps[0]
+	if _, err := s.Put(context.Background(), &newsarchive.Page{URL: c.URL, FetchedAt: c.FetchedAt, Status: 200, Body: c.Body}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if stdout, stderr, code := runCLI(t, "show", "--archive", one, "--diff", c.URL); code != 0 || !strings.Contains(stdout, "one version") {
+		t.Errorf("diff of a one-version record: exit %d: %s%s", code, stdout, stderr)
+	}
+
 	_, stderr, code = runCLI(t, "show", "--archive", db, "https://nowhere.example/x")
 	if code != 1 || !strings.Contains(stderr, "nowhere.example") {
 		t.Errorf("unknown record: exit %d, stderr %q", code, stderr)
