@@ -345,7 +345,7 @@ func (r *run) readFeed(it *item, st *fetchState) error {
 	}
 	var queue []*item
 	for _, e := range entries {
-		n, err := resolveClean(base, e.URL)
+		n, err := urlnorm.ResolveClean(base, e.URL)
 		if err != nil {
 			continue
 		}

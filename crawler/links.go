@@ -50,7 +50,7 @@ func links(body []byte, pageURL string, cache *linkCache) []string {
 		if tag == "base" {
 			if !baseSeen { // only the first <base href> counts
 				baseSeen = true
-				if b, err := resolveClean(pageURL, href); err == nil {
+				if b, err := urlnorm.ResolveClean(pageURL, href); err == nil {
 					base = b
 					if u, err := url.Parse(b); err == nil {
 						origin = u.Scheme + "://" + u.Host
@@ -72,7 +72,7 @@ func links(body []byte, pageURL string, cache *linkCache) []string {
 		u, ok := cache.get(key)
 		if !ok {
 			var err error
-			if u, err = resolveClean(base, href); err != nil {
+			if u, err = urlnorm.ResolveClean(base, href); err != nil {
 				u = ""
 			}
 			cache.put(key, u)
@@ -122,20 +122,6 @@ func headerNoFollow(h http.Header) bool {
 		}
 	}
 	return false
-}
-
-// resolveClean resolves ref against base and cleans the result: the URL a
-// link leads to, as it would be fetched.
-func resolveClean(base, ref string) (string, error) {
-	b, err := url.Parse(strings.TrimSpace(base))
-	if err != nil {
-		return "", err
-	}
-	r, err := url.Parse(strings.TrimSpace(ref))
-	if err != nil {
-		return "", err
-	}
-	return urlnorm.Clean(b.ResolveReference(r).String())
 }
 
 // scanTags calls fn for every <a>, <base> and <meta> start tag of an HTML

@@ -51,29 +51,33 @@ func Clean(raw string) (string, error) {
 
 // Resolve resolves ref against base and normalises the result.
 func Resolve(base, ref string) (string, error) {
-	b, err := url.Parse(strings.TrimSpace(base))
+	u, err := resolve(base, ref)
 	if err != nil {
 		return "", err
 	}
-	r, err := url.Parse(strings.TrimSpace(ref))
-	if err != nil {
-		return "", err
-	}
-	return normalizeURL(b.ResolveReference(r))
+	return normalizeURL(u)
 }
 
 // ResolveClean resolves ref against base and cleans the result (see Clean):
 // the URL a link leads to, as it would be fetched.
 func ResolveClean(base, ref string) (string, error) {
-	b, err := url.Parse(strings.TrimSpace(base))
+	u, err := resolve(base, ref)
 	if err != nil {
 		return "", err
+	}
+	return cleanURL(u)
+}
+
+func resolve(base, ref string) (*url.URL, error) {
+	b, err := url.Parse(strings.TrimSpace(base))
+	if err != nil {
+		return nil, err
 	}
 	r, err := url.Parse(strings.TrimSpace(ref))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return cleanURL(b.ResolveReference(r))
+	return b.ResolveReference(r), nil
 }
 
 func normalizeURL(u *url.URL) (string, error) {
