@@ -92,93 +92,51 @@ func (s *Store) Replay(ctx context.Context, opts ReplayOptions, extract func(*ne
 	site := strings.TrimPrefix(strings.ToLower(opts.Site), "www.")
 	keepHost := func(u string) bool { return site == "" || urlnorm.Host(u) == site }
 
+	var items []*replayItem
+	apply := func() error {
+		err := s.replayApply(ctx, items, &rep, opts.DryRun, extract)
+		items = items[:0]
+		return err
+	}
 	// Records, in chunks.
-	var after uint64
-	for {
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		var items []*replayItem
-		more := false
-		err := s.view(func(tx *bolt.Tx) error {
-			cur := tx.Bucket(bucketRecords).Cursor()
-			for k, v := cur.Seek(u64key(after + 1)); k != nil; k, v = cur.Next() {
-				if len(items) == replayChunk {
-					more = true
-					return nil
-				}
-				seq := keyU64(k)
-				after = seq
-				rec, err := decodeRecord(v)
-				if err != nil {
-					return err
-				}
-				if !keepHost(rec.URL) || (!opts.Since.IsZero() && rec.LastSeen.Before(opts.Since)) {
-					continue
-				}
-				it, err := s.replayRecord(tx, seq, rec)
-				if err != nil {
-					return err
-				}
-				if it != nil {
-					items = append(items, it)
-				}
-			}
-			return nil
-		})
+	err := s.scanChunks(ctx, bucketRecords, replayChunk, func(tx *bolt.Tx, seq uint64, v []byte) (bool, error) {
+		rec, err := decodeRecord(v)
 		if err != nil {
-			return rep, fmt.Errorf("archive: replay: %w", err)
+			return false, err
 		}
-		if err := s.replayApply(ctx, items, &rep, opts.DryRun, extract); err != nil {
-			return rep, fmt.Errorf("archive: replay: %w", err)
+		if !keepHost(rec.URL) || (!opts.Since.IsZero() && rec.LastSeen.Before(opts.Since)) {
+			return false, nil
 		}
-		if !more {
-			break
+		it, err := s.replayRecord(tx, seq, rec)
+		if err != nil || it == nil {
+			return false, err
 		}
+		items = append(items, it)
+		return true, nil
+	}, apply)
+	if err != nil {
+		return rep, fmt.Errorf("archive: replay: %w", err)
 	}
 
 	// Snapshots that made no record.
-	after = 0
-	for {
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		var items []*replayItem
-		more := false
-		err := s.view(func(tx *bolt.Tx) error {
-			cur := tx.Bucket(bucketSnapshots).Cursor()
-			for k, v := cur.Seek(u64key(after + 1)); k != nil; k, v = cur.Next() {
-				if len(items) == replayChunk {
-					more = true
-					return nil
-				}
-				id := keyU64(k)
-				after = id
-				snap, err := decodeSnapshot(v)
-				if err != nil {
-					return err
-				}
-				if snap.Record != 0 || snap.BodyID == 0 || snap.RevisitOf != 0 || !extractable(snap.Status) ||
-					!keepHost(snap.URL) || (!opts.Since.IsZero() && snap.FetchedAt.Before(opts.Since)) {
-					continue
-				}
-				body, err := s.readBody(tx, snap.BodyID)
-				if err != nil {
-					return err
-				}
-				items = append(items, &replayItem{snapID: id, snap: snap, body: body})
-			}
-			return nil
-		})
+	err = s.scanChunks(ctx, bucketSnapshots, replayChunk, func(tx *bolt.Tx, id uint64, v []byte) (bool, error) {
+		snap, err := decodeSnapshot(v)
 		if err != nil {
-			return rep, fmt.Errorf("archive: replay: %w", err)
+			return false, err
 		}
-		if err := s.replayApply(ctx, items, &rep, opts.DryRun, extract); err != nil {
-			return rep, fmt.Errorf("archive: replay: %w", err)
+		if snap.Record != 0 || snap.BodyID == 0 || snap.RevisitOf != 0 || !extractable(snap.Status) ||
+			!keepHost(snap.URL) || (!opts.Since.IsZero() && snap.FetchedAt.Before(opts.Since)) {
+			return false, nil
 		}
-		if !more {
-			break
+		body, err := s.readBody(tx, snap.BodyID)
+		if err != nil {
+			return false, err
 		}
+		items = append(items, &replayItem{snapID: id, snap: snap, body: body})
+		return true, nil
+	}, apply)
+	if err != nil {
+		return rep, fmt.Errorf("archive: replay: %w", err)
 	}
 	return rep, nil
 }

@@ -77,62 +77,46 @@ func (s *Store) ExportWARC(ctx context.Context, w io.Writer, opts WARCOptions) (
 	}
 	site := strings.TrimPrefix(strings.ToLower(opts.Site), "www.")
 	n := 0
-	var after uint64
-	for {
-		if err := ctx.Err(); err != nil {
-			return n, err
-		}
-		var recs []warcSnapshot
-		more := false
-		err := s.view(func(tx *bolt.Tx) error {
-			cur := tx.Bucket(bucketSnapshots).Cursor()
-			for k, v := cur.Seek(u64key(after + 1)); k != nil; k, v = cur.Next() {
-				if len(recs) == warcChunk {
-					more = true
-					return nil
-				}
-				id := keyU64(k)
-				after = id
-				snap, err := decodeSnapshot(v)
-				if err != nil {
-					return fmt.Errorf("snapshot %d: %w", id, err)
-				}
-				if (site != "" && urlnorm.Host(snap.URL) != site) ||
-					(!opts.Since.IsZero() && snap.FetchedAt.Before(opts.Since)) {
-					continue
-				}
-				ws := warcSnapshot{id: id, snap: snap}
-				if snap.RevisitOf != 0 {
-					// Refer to the snapshot that wrote the body.
-					orig, origID := snap, snap.RevisitOf
-					for orig.RevisitOf != 0 {
-						origID = orig.RevisitOf
-						if orig, err = getSnapshot(tx, origID); err != nil {
-							return err
-						}
-					}
-					ws.orig, ws.origID = orig, origID
-				} else if snap.BodyID != 0 {
-					if ws.body, err = s.readBody(tx, snap.BodyID); err != nil {
-						return fmt.Errorf("snapshot %d: %w", id, err)
-					}
-				}
-				recs = append(recs, ws)
-			}
-			return nil
-		})
+	var recs []warcSnapshot
+	err := s.scanChunks(ctx, bucketSnapshots, warcChunk, func(tx *bolt.Tx, id uint64, v []byte) (bool, error) {
+		snap, err := decodeSnapshot(v)
 		if err != nil {
-			return n, fmt.Errorf("archive: export warc: %w", err)
+			return false, fmt.Errorf("snapshot %d: %w", id, err)
 		}
+		if (site != "" && urlnorm.Host(snap.URL) != site) ||
+			(!opts.Since.IsZero() && snap.FetchedAt.Before(opts.Since)) {
+			return false, nil
+		}
+		ws := warcSnapshot{id: id, snap: snap}
+		if snap.RevisitOf != 0 {
+			// Refer to the snapshot that wrote the body.
+			orig, origID := snap, snap.RevisitOf
+			for orig.RevisitOf != 0 {
+				origID = orig.RevisitOf
+				if orig, err = getSnapshot(tx, origID); err != nil {
+					return false, err
+				}
+			}
+			ws.orig, ws.origID = orig, origID
+		} else if snap.BodyID != 0 {
+			if ws.body, err = s.readBody(tx, snap.BodyID); err != nil {
+				return false, fmt.Errorf("snapshot %d: %w", id, err)
+			}
+		}
+		recs = append(recs, ws)
+		return true, nil
+	}, func() error {
 		for _, r := range recs {
 			if err := ww.snapshot(r); err != nil {
-				return n, fmt.Errorf("archive: export warc: %w", err)
+				return err
 			}
 			n++
 		}
-		if !more {
-			break
-		}
+		recs = recs[:0]
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("archive: export warc: %w", err)
 	}
 	if err := ww.w.Flush(); err != nil {
 		return n, fmt.Errorf("archive: export warc: %w", err)
