@@ -74,6 +74,17 @@ var machineLayouts = [...]string{
 type parsed struct {
 	t       time.Time
 	hasTime bool
+	// swappable marks a numeric date whose day and month could be read
+	// the other way round (03/04/2024).
+	swappable bool
+}
+
+// swapped returns the other reading of a swappable date.
+func (p parsed) swapped() (parsed, bool) {
+	if !p.swappable {
+		return parsed{}, false
+	}
+	return mk(p.t.Year(), p.t.Day(), int(p.t.Month()))
 }
 
 // format writes the date as RFC 3339 when a time of day is known and as
@@ -289,7 +300,9 @@ func (dp *dateParser) matchAt(toks []token, i int, dayFirst bool) (parsed, bool)
 			case sep.s == "/" && !dayFirst:
 				day, month = b, a
 			}
-			return dp.withTime(toks, i+5, y.n, month, day)
+			p, ok := dp.withTime(toks, i+5, y.n, month, day)
+			p.swappable = a != b && a <= 12 && b <= 12
+			return p, ok
 		}
 		// D. Month Y, D Month Y, D de Month de Y.
 		k := i + 1

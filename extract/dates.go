@@ -14,6 +14,9 @@ type dateCand struct {
 	p      parsed
 	source string // json-ld | meta | time | text | url | feed | sitemap
 	kind   string // finer origin, for ranking: "zone", "hint", "lead", "any"...
+	// line says the date was read from a short line of its own (a
+	// byline, a dateline), not from within a sentence.
+	line bool
 }
 
 // Meta keys that give the publication and modification dates, best first.
@@ -156,6 +159,9 @@ func (f *dateFinder) best() (dateCand, bool) {
 		}
 	}
 	best := order[win.first]
+	if v, ok := shownInstead(best, order); ok {
+		best = v
+	}
 	// A time in UTC one day off the date in the URL is the same moment
 	// seen from another zone: the URL has the publisher's day.
 	if best.p.hasTime && best.p.t.Location() == time.UTC {
@@ -169,6 +175,47 @@ func (f *dateFinder) best() (dateCand, bool) {
 		}
 	}
 	return best, true
+}
+
+// shownInstead returns the date the reader is shown when the structured
+// date that won appears nowhere on the page: the byline's or the
+// article's <time>. A metadata date the page never shows is often a
+// template's, a first draft's or one read in another time zone (a UTC
+// time late in the evening is the next day where the paper is printed),
+// while the byline is what the publisher tells its readers.
+func shownInstead(best dateCand, cands []dateCand) (dateCand, bool) {
+	if best.source != "json-ld" && best.source != "meta" {
+		return dateCand{}, false
+	}
+	day := best.p.t.Format("2006-01-02")
+	var line, tm *dateCand
+	for i := range cands {
+		c := &cands[i]
+		if c.source != "text" && c.source != "time" {
+			continue
+		}
+		if c.p.t.Format("2006-01-02") == day {
+			return dateCand{}, false
+		}
+		if s, ok := c.p.swapped(); ok && s.t.Format("2006-01-02") == day {
+			// 09.10.2024 on the page is the metadata's 2024-09-10.
+			return dateCand{}, false
+		}
+		switch {
+		case line == nil && c.source == "text" && c.line && (c.kind == "hint" || c.kind == "zone"):
+			line = c
+		case tm == nil && c.source == "time" && c.kind == "":
+			tm = c
+		}
+	}
+	// A byline is what the reader reads; a <time> may be any of several.
+	if line != nil {
+		return *line, true
+	}
+	if tm != nil {
+		return *tm, true
+	}
+	return dateCand{}, false
 }
 
 // dateHint reports whether a class/id suggests an element holds a date
@@ -337,7 +384,7 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 					zone = append(zone, z.text[:min(len(z.text), 40)])
 					break
 				}
-				if len(z.text) <= 150 {
+				if len(z.text) <= 150 && !inQuote(z.node) {
 					zone = append(zone, z.text)
 				}
 			}
@@ -368,7 +415,7 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 		if !hinted && !(scope != nil && len(b.text) < 100 && isAncestor(scope, b.node)) {
 			continue
 		}
-		if siteFurniture(b.node) {
+		if siteFurniture(b.node) || inQuote(b.node) {
 			continue
 		}
 		if hinted {
@@ -381,6 +428,7 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 		for _, t := range list {
 			if p, ok := f.dp.find(t, f.dayFirst); ok && f.ok(p) {
 				f.addKind(p, "text", [...]string{"hint", "zone", "short"}[li])
+				f.cands[len(f.cands)-1].line = len(t) <= 100
 				break
 			}
 		}
@@ -468,6 +516,17 @@ func atoi(s string) int {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n
+}
+
+// inQuote reports whether n is inside a blockquote: an embedded post or
+// a quotation carries its own author's date, not the article's.
+func inQuote(n *html.Node) bool {
+	for p := n; p != nil; p = p.Parent {
+		if p.DataAtom == atom.Blockquote {
+			return true
+		}
+	}
+	return false
 }
 
 // siteChrome reports whether n is inside the page's header, navigation or

@@ -1,0 +1,88 @@
+package extract_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsarchive/newsarchive"
+	"github.com/newsarchive/newsarchive/extract"
+)
+
+// datePage builds a small article page: head holds the metadata, byline
+// the line under the headline.
+func datePage(head, byline string) string {
+	para := strings.Repeat("The council met on the budget and argued about the bridge for a long while. ", 6)
+	return `<!doctype html><html lang="en"><head><title>Bridge vote</title>` + head + `</head><body>
+<header><nav><a href="/">Home</a> <span class="date">Monday, June 1, 2026</span></nav></header>
+<main><article><h1>Council votes on the bridge</h1>
+<div class="byline">` + byline + `</div>
+<p>` + para + `</p><p>` + para + `</p><p>` + para + `</p>
+</article></main>
+<footer><p>© 2026 Example News</p></footer></body></html>`
+}
+
+// TestDateChoice pins which candidate wins when the page's sources
+// disagree.
+func TestDateChoice(t *testing.T) {
+	fetched := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name, head, byline string
+		wantDate, wantSrc  string
+	}{
+		{
+			name:     "metadata and byline agree",
+			head:     `<meta property="article:published_time" content="2020-01-03T09:48:24Z">`,
+			byline:   `By Ann Lee, January 3, 2020`,
+			wantDate: "2020-01-03T09:48:24Z", wantSrc: "meta",
+		},
+		{
+			// The byline is what the reader was shown; a metadata date
+			// that appears nowhere on the page is often a template's or
+			// a first draft's.
+			name:     "byline wins over a metadata date the page never shows",
+			head:     `<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2020-01-03T09:48:24Z"}</script>`,
+			byline:   `Monday, 6 January 2020`,
+			wantDate: "2020-01-06", wantSrc: "text",
+		},
+		{
+			name:     "metadata date also shown on the page wins over an update line",
+			head:     `<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2020-01-03T09:48:24Z"}</script>`,
+			byline:   `<span class="date">Updated January 6, 2020</span></div><div class="posted">Posted January 3, 2020`,
+			wantDate: "2020-01-03T09:48:24Z", wantSrc: "json-ld",
+		},
+		{
+			// 23:01 UTC is already the next day where the paper is printed.
+			name:     "a UTC time late in the evening and the local byline day",
+			head:     `<meta property="article:published_time" content="2023-11-01T23:01:00Z">`,
+			byline:   `02 Novembre 2023`,
+			wantDate: "2023-11-02", wantSrc: "text",
+		},
+		{
+			name:     "header today never wins",
+			head:     ``,
+			byline:   `By Ann Lee`,
+			wantDate: "", wantSrc: "",
+		},
+		{
+			name:     "future byline is dropped",
+			head:     `<meta property="article:published_time" content="2021-03-02">`,
+			byline:   `March 2, 2027`,
+			wantDate: "2021-03-02", wantSrc: "meta",
+		},
+	}
+	x := extract.New(extract.DefaultOptions())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &newsarchive.Page{URL: "https://news.example.com/bridge-vote", Status: 200, Header: http.Header{}, Body: []byte(datePage(tt.head, tt.byline)), FetchedAt: fetched}
+			a, err := x.Extract(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.DatePublished != tt.wantDate || a.DateSource != tt.wantSrc {
+				t.Errorf("date = %q from %q, want %q from %q", a.DatePublished, a.DateSource, tt.wantDate, tt.wantSrc)
+			}
+		})
+	}
+}
