@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -308,6 +309,9 @@ func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, sc
 	for _, v := range m.scriptDates {
 		f.addValue(v, "json-ld")
 	}
+	if len(f.cands) == 0 {
+		guessStructured(f, m)
+	}
 	x.timeDates(f, m, scope)
 	x.textDates(f, a, scope, m)
 	urlDate(f, p.URL)
@@ -319,7 +323,87 @@ func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, sc
 		f.addValue(h.DatePublished, src)
 	}
 	x.anyDates(f, a)
+	if len(f.cands) == 0 {
+		lastResortDates(f, m)
+	}
 	return f
+}
+
+// guessStructured adds the publication dates that structured data gives
+// under names of a site's own: meta names that say published or created
+// ("w-published-date", "published"), then the state objects of scripts
+// ({"publishedDate": …}, {"published_at": …}). It runs only when the
+// well-known names gave nothing.
+func guessStructured(f *dateFinder, m *meta) {
+	var keys []string
+	for k := range m.tags {
+		if pubLike(k) {
+			keys = append(keys, k)
+		}
+	}
+	// The map has no order; the page's names do not say which is best.
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, v := range m.tags[k] {
+			f.addValue(v, "meta")
+		}
+	}
+	if len(f.cands) > 0 || m.doc == nil {
+		return
+	}
+	for _, n := range m.doc.Find("script").Nodes {
+		if n.FirstChild == nil {
+			continue
+		}
+		src := n.FirstChild.Data
+		for _, k := range [...]string{`"publishedDate"`, `"published_at"`, `"publishDate"`, `"publishedAt"`, `"date_published"`, `"publish_date"`, `"createdAt"`, `"created_at"`} {
+			for _, v := range scriptValues(src, k, 1) {
+				if f.addValue(v, "json-ld") {
+					return
+				}
+			}
+		}
+	}
+}
+
+// pubLike reports whether a meta name looks like it gives the publication
+// date.
+func pubLike(k string) bool {
+	if !strings.Contains(k, "publish") && !strings.Contains(k, "release") && !strings.Contains(k, "created") && !strings.Contains(k, "issued") {
+		return false
+	}
+	for _, w := range [...]string{"modif", "update", "expir", "revis", "edit", "publisher", "end"} {
+		if strings.Contains(k, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// lastResortDates adds what is left when the page dates itself nowhere
+// else: the modification date of its metadata (it was published by
+// then), then a date in the path of its canonical URL or its image.
+func lastResortDates(f *dateFinder, m *meta) {
+	for _, o := range m.ld {
+		if f.addValue(jsonString(o["dateModified"]), "json-ld") {
+			return
+		}
+	}
+	for _, k := range modMetaKeys {
+		for _, v := range m.tags[k] {
+			if f.addValue(v, "meta") {
+				return
+			}
+		}
+	}
+	for _, u := range []string{m.canonical, m.first("og:url"), m.first("og:image"), m.first("twitter:image")} {
+		if u != "" {
+			urlDate(f, u)
+			if len(f.cands) > 0 {
+				return
+			}
+		}
+	}
 }
 
 // timeDates adds <time> elements outside the site's furniture, those in

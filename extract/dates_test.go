@@ -71,6 +71,30 @@ func TestDateChoice(t *testing.T) {
 			byline:   `March 2, 2027`,
 			wantDate: "2021-03-02", wantSrc: "meta",
 		},
+		{
+			name:     "a meta name of the site's own that says published",
+			head:     `<meta name="w-published-date" content="2025-05-27T06:03:43.274Z"><meta name="modified-date" content="2025-11-02">`,
+			byline:   `By Ann Lee`,
+			wantDate: "2025-05-27T06:03:43Z", wantSrc: "meta",
+		},
+		{
+			name:     "a publication date in a script's state object",
+			head:     `<script>window.__STATE__={"review":{"publishedDate":"2016-11-04T20:37:27Z","updatedDate":"2016-11-05T20:39:47Z"}}</script>`,
+			byline:   `By Ann Lee`,
+			wantDate: "2016-11-04T20:37:27Z", wantSrc: "json-ld",
+		},
+		{
+			name:     "the modification date when nothing else dates the page",
+			head:     `<meta property="article:modified_time" content="2023-06-12T10:39:42+00:00">`,
+			byline:   `By Ann Lee`,
+			wantDate: "2023-06-12T10:39:42Z", wantSrc: "meta",
+		},
+		{
+			name:     "the day in the path of the page's image",
+			head:     `<meta property="og:image" content="https://news.example.com/files/2016/05/04/bridge.png">`,
+			byline:   `By Ann Lee`,
+			wantDate: "2016-05-04", wantSrc: "url",
+		},
 	}
 	x := extract.New(extract.DefaultOptions())
 	for _, tt := range tests {
