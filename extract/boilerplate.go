@@ -23,7 +23,7 @@ var (
 		"sr-only", "visually-hidden", "skip-link", "login", "follow-us", "tagcloud", "tag-list",
 		"taglist", "post-tags", "entry-tags", "article-tags", "byline", "dateline", "post-meta",
 		"entry-meta", "article-meta", "meta-data", "jump-link", "read-more", "readmore",
-		"more-stories", "hidden", "header", "newsfeed", "nav-", "-nav", "rating", "author-info",
+		"more-stories", "header", "newsfeed", "nav-", "-nav", "rating", "author-info",
 		"about-author", "author-box", "table-of-contents", "toc-", "wp-block-buttons", "inline-ad",
 		"sharedaddy", "jp-post-flair", "jp-relatedposts", "testimonial",
 	}
@@ -51,6 +51,9 @@ func junkClass(ci string) bool {
 		}
 	}
 	if !bad {
+		bad = hiddenClass(ci)
+	}
+	if !bad {
 		for _, t := range classTokens(ci) {
 			for _, w := range junkTokens {
 				if t == w {
@@ -72,6 +75,29 @@ func junkClass(ci string) bool {
 		}
 	}
 	return true
+}
+
+// hiddenClass reports a class that hides its element from readers. Only
+// a whole class names the state: "overflow-hidden" clips, "lg:hidden" and
+// "print:hidden" hide on other media, and a collapsed accordion panel
+// ("accordion-panel-hidden", "hiddenAnswer") is text a reader opens. A
+// "lazy-hidden" block is hidden until scrolled to, which makes it likely
+// furniture below the article.
+func hiddenClass(ci string) bool {
+	if !strings.Contains(ci, "hidden") {
+		return false
+	}
+	for _, t := range strings.Fields(ci) {
+		if !strings.Contains(t, "hidden") || strings.Contains(t, ":") {
+			continue
+		}
+		switch {
+		case strings.Contains(t, "overflow"), strings.Contains(t, "accordion"), strings.Contains(t, "collapse"), strings.Contains(t, "answer"):
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // classWeight is Readability's class/id weight: +25 for content-like names,
