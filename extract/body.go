@@ -45,6 +45,9 @@ type analysis struct {
 	stats  map[*html.Node]*nstat
 	blocks []block
 	labels map[string]byte // see labelKinds
+	// host is the page's host without "www.": links elsewhere are
+	// outbound.
+	host string
 }
 
 func newAnalysis(doc *goquery.Document, sizeHint int, labels map[string]byte) *analysis {

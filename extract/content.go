@@ -252,12 +252,73 @@ func (a *analysis) judge(n *html.Node, s *nstat) bool {
 		return true
 	case weight >= 25 && ld > 0.5:
 		return true
-	case isList && ld > 0.6:
+	case isList && ld > 0.6 && !a.outbound(n) && !introduced(n):
 		return true
 	case (s.embed == 1 && s.text < 75) || s.embed > 1:
 		return true
 	}
 	return false
+}
+
+// outbound reports a list whose links mostly leave the site: sources,
+// products or tools the article names ("Here is what changed:" and a list
+// of pull requests). A list of links within the site is the site's own
+// navigation or teasers.
+func (a *analysis) outbound(n *html.Node) bool {
+	if a.host == "" {
+		return false
+	}
+	out, in := 0, 0
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if c.DataAtom == atom.A {
+				if h := linkHost(attr(c, "href")); h != "" && h != a.host {
+					out++
+				} else {
+					in++
+				}
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(n)
+	return out > in
+}
+
+// introduced reports a list that a paragraph of the text announces ("Here
+// are a few examples:"): the list continues the sentence.
+func introduced(n *html.Node) bool {
+	for p := n.PrevSibling; p != nil; p = p.PrevSibling {
+		if p.Type == html.TextNode && strings.TrimSpace(p.Data) == "" {
+			continue
+		}
+		if p.Type != html.ElementNode || p.DataAtom != atom.P {
+			return false
+		}
+		t := strings.TrimSpace(innerText(p))
+		return strings.HasSuffix(t, ":") || strings.HasSuffix(t, "：")
+	}
+	return false
+}
+
+// linkHost returns the lower-case host of an absolute link without a
+// leading "www.", or "" for a relative link.
+func linkHost(href string) string {
+	href = strings.TrimSpace(href)
+	i := strings.Index(href, "//")
+	if i < 0 || i > 6 || strings.ContainsAny(href[:i], "/?#") {
+		return ""
+	}
+	h := href[i+2:]
+	if j := strings.IndexAny(h, "/?#:"); j >= 0 {
+		h = h[:j]
+	}
+	return strings.TrimPrefix(strings.ToLower(h), "www.")
 }
 
 func inFigure(n *html.Node) bool {

@@ -1,6 +1,27 @@
 package extract
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/newsarchive/newsarchive"
+)
+
+// bodyOf extracts a small page and returns its body text.
+func bodyOf(t *testing.T, pageURL, html string) string {
+	t.Helper()
+	a, err := New(DefaultOptions()).Extract(&newsarchive.Page{URL: pageURL, Status: 200, Body: []byte(html)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Body
+}
+
+// prose returns the n-th of distinct paragraphs long enough to count as
+// article text.
+func prose(n int) string {
+	return strings.Repeat("x", n) + " The council met on Tuesday, and after a long debate, with many residents present, it voted to repair the old harbour wall before the winter storms arrive in the bay."
+}
 
 func TestHiddenClass(t *testing.T) {
 	tests := []struct {
@@ -23,6 +44,54 @@ func TestHiddenClass(t *testing.T) {
 	for _, tt := range tests {
 		if got := hiddenClass(tt.ci); got != tt.want {
 			t.Errorf("hiddenClass(%q) = %v, want %v", tt.ci, got, tt.want)
+		}
+	}
+}
+
+func TestLinkHost(t *testing.T) {
+	tests := []struct{ href, want string }{
+		{"https://www.Example.com/a", "example.com"},
+		{"http://github.com:443/x?y", "github.com"},
+		{"//cdn.example.org/x", "cdn.example.org"},
+		{"/local/path", ""},
+		{"#section", ""},
+		{"page.html?u=http://other.example", ""},
+		{"mailto:someone@example.com", ""},
+	}
+	for _, tt := range tests {
+		if got := linkHost(tt.href); got != tt.want {
+			t.Errorf("linkHost(%q) = %q, want %q", tt.href, got, tt.want)
+		}
+	}
+}
+
+// TestLinkListsInText checks which lists of links inside the article stay
+// in the body: links out of the site or a list a sentence announces do;
+// a list of the site's own pages does not.
+func TestLinkListsInText(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>Progress report</h1>
+<p>` + prose(0) + `</p><p>` + prose(1) + `</p><p>` + prose(2) + `</p><p>` + prose(3) + `</p>
+<h2>What changed</h2>
+<ul><li><a href="https://github.com/o/r/pull/1">Remove passing tests from the list</a></li>
+<li><a href="https://github.com/o/r/pull/2">Fix memory use of nested expressions</a></li></ul>
+<p>` + prose(4) + `</p>
+<p>Here are the guides you asked for:</p>
+<ul><li><a href="/guides/ferries">Ferry timetables explained</a></li>
+<li><a href="/guides/tides">Reading a tide table</a></li></ul>
+<p>` + prose(5) + `</p>
+<h3>Popular guides</h3>
+<ul><li><a href="/guides/parking">Where to park near the harbour</a></li>
+<li><a href="/guides/fishing">Fishing from the pier</a></li></ul>
+</article></body></html>`
+	body := bodyOf(t, "https://news.example.com/progress", page)
+	for _, want := range []string{"Remove passing tests", "Ferry timetables explained"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q:\n%s", want, body)
+		}
+	}
+	for _, not := range []string{"Where to park", "Fishing from the pier"} {
+		if strings.Contains(body, not) {
+			t.Errorf("body holds %q from a list of the site's own links:\n%s", not, body)
 		}
 	}
 }

@@ -92,6 +92,7 @@ func (e *Extractor) extract(p *newsarchive.Page, doc *goquery.Document, elements
 	if b := doc.ChildrenMatcher(htmlMatcher).ChildrenMatcher(bodyMatcher); b.Length() > 0 {
 		body = b.Nodes[0]
 	}
+	a.host = urlnorm.Host(p.URL)
 	content := a.findContent(body)
 	a.markContent(content)
 	scope := articleScope(content)
