@@ -165,7 +165,7 @@ func (f *dateFinder) best() (dateCand, bool) {
 	}
 	// A time in UTC one day off the date in the URL is the same moment
 	// seen from another zone: the URL has the publisher's day.
-	if best.p.hasTime && best.p.t.Location() == time.UTC {
+	if best.p.hasTime && best.p.t.Location() == time.UTC && !shownOnPage(best.p, f.cands) {
 		for _, c := range f.cands {
 			if c.source == "url" {
 				d := best.p.t.Sub(c.p.t)
@@ -188,20 +188,12 @@ func shownInstead(best dateCand, cands []dateCand) (dateCand, bool) {
 	if best.source != "json-ld" && best.source != "meta" {
 		return dateCand{}, false
 	}
-	day := best.p.t.Format("2006-01-02")
+	if shownOnPage(best.p, cands) {
+		return dateCand{}, false
+	}
 	var line, tm *dateCand
 	for i := range cands {
 		c := &cands[i]
-		if c.source != "text" && c.source != "time" {
-			continue
-		}
-		if c.p.t.Format("2006-01-02") == day {
-			return dateCand{}, false
-		}
-		if s, ok := c.p.swapped(); ok && s.t.Format("2006-01-02") == day {
-			// 09.10.2024 on the page is the metadata's 2024-09-10.
-			return dateCand{}, false
-		}
 		switch {
 		case line == nil && c.source == "text" && c.line && (c.kind == "hint" || c.kind == "zone"):
 			line = c
@@ -217,6 +209,25 @@ func shownInstead(best dateCand, cands []dateCand) (dateCand, bool) {
 		return *tm, true
 	}
 	return dateCand{}, false
+}
+
+// shownOnPage reports whether the day of p is written on the page: in a
+// line of text or a <time>, in either day/month order (09.10.2024 on the
+// page is the metadata's 2024-09-10).
+func shownOnPage(p parsed, cands []dateCand) bool {
+	day := p.t.Format("2006-01-02")
+	for _, c := range cands {
+		if c.source != "text" && c.source != "time" {
+			continue
+		}
+		if c.p.t.Format("2006-01-02") == day {
+			return true
+		}
+		if s, ok := c.p.swapped(); ok && s.t.Format("2006-01-02") == day {
+			return true
+		}
+	}
+	return false
 }
 
 // dateHint reports whether a class/id suggests an element holds a date
@@ -314,7 +325,7 @@ func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, sc
 	}
 	x.timeDates(f, m, scope)
 	x.textDates(f, a, scope, m)
-	urlDate(f, p.URL)
+	urlDate(f, p.URL, false)
 	for _, h := range p.Hints {
 		src := h.Source
 		if src != "feed" && src != "sitemap" {
@@ -398,10 +409,24 @@ func lastResortDates(f *dateFinder, m *meta) {
 	}
 	for _, u := range []string{m.canonical, m.first("og:url"), m.first("og:image"), m.first("twitter:image")} {
 		if u != "" {
-			urlDate(f, u)
+			urlDate(f, u, true)
 			if len(f.cands) > 0 {
 				return
 			}
+		}
+	}
+	// A date a small inline script writes into the page:
+	// showDate("2020/04/17 01:43:09").
+	if m.doc == nil {
+		return
+	}
+	for _, n := range m.doc.Find("body script").Nodes {
+		if n.FirstChild == nil || attr(n, "src") != "" || len(n.FirstChild.Data) > 300 {
+			continue
+		}
+		if p, ok := f.dp.find(n.FirstChild.Data, f.dayFirst); ok && f.ok(p) {
+			f.add(p, "text")
+			return
 		}
 	}
 }
@@ -557,8 +582,10 @@ func (x *Extractor) anyDates(f *dateFinder, a *analysis) {
 }
 
 // urlDate adds a date written in the URL path: /2024/12/02/, /2024-12-02,
-// /20241202.
-func urlDate(f *dateFinder, u string) {
+// /20241202, and with stamps also a file name's timestamp
+// (20201007120909561.jpg). The page's own URL is read without stamps: an
+// archive's address carries the capture time, not the publication's.
+func urlDate(f *dateFinder, u string, stamps bool) {
 	if i := strings.Index(u, "://"); i >= 0 {
 		u = u[i+3:]
 	}
@@ -585,13 +612,24 @@ func urlDate(f *dateFinder, u string) {
 		}
 	}
 	for _, t := range toks {
-		if t.kind == 'n' && len(t.s) == 8 && (strings.HasPrefix(t.s, "19") || strings.HasPrefix(t.s, "20")) {
-			if p, ok := mk(atoi(t.s[:4]), atoi(t.s[4:6]), atoi(t.s[6:])); ok {
+		if t.kind == 'n' && (len(t.s) == 8 || stamps && stampLike(t.s)) && (strings.HasPrefix(t.s, "19") || strings.HasPrefix(t.s, "20")) {
+			if p, ok := mk(atoi(t.s[:4]), atoi(t.s[4:6]), atoi(t.s[6:8])); ok {
 				f.add(p, "url")
 				return
 			}
 		}
 	}
+}
+
+// stampLike reports whether a run of digits is a timestamp written
+// YYYYMMDDhhmmss, perhaps with fractions (an upload's file name:
+// 20201007120909561.jpg), rather than an id that happens to start with a
+// year.
+func stampLike(s string) bool {
+	if len(s) < 14 || len(s) > 17 {
+		return false
+	}
+	return atoi(s[8:10]) < 24 && atoi(s[10:12]) < 60 && atoi(s[12:14]) < 60
 }
 
 func atoi(s string) int {

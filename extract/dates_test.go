@@ -29,6 +29,7 @@ func TestDateChoice(t *testing.T) {
 	fetched := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name, head, byline string
+		url                string // default https://news.example.com/bridge-vote
 		wantDate, wantSrc  string
 	}{
 		{
@@ -58,6 +59,22 @@ func TestDateChoice(t *testing.T) {
 			head:     `<meta property="article:published_time" content="2023-11-01T23:01:00Z">`,
 			byline:   `02 Novembre 2023`,
 			wantDate: "2023-11-02", wantSrc: "text",
+		},
+		{
+			// The URL's day is the publisher's when the UTC time is not
+			// shown; here the byline shows it.
+			name:     "a UTC time the byline shows beats the URL's day",
+			url:      "https://news.example.com/2020/07/08/bridge-vote",
+			head:     `<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2020-07-09T10:04:04Z"}</script>`,
+			byline:   `July 9, 2020 at 6:04 a.m. EDT`,
+			wantDate: "2020-07-09T10:04:04Z", wantSrc: "json-ld",
+		},
+		{
+			name:     "a UTC time early in the day is the URL's day",
+			url:      "https://news.example.com/2020/07/08/bridge-vote",
+			head:     `<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2020-07-09T02:04:04Z"}</script>`,
+			byline:   `By Ann Lee`,
+			wantDate: "2020-07-08", wantSrc: "json-ld",
 		},
 		{
 			name:     "header today never wins",
@@ -95,11 +112,27 @@ func TestDateChoice(t *testing.T) {
 			byline:   `By Ann Lee`,
 			wantDate: "2016-05-04", wantSrc: "url",
 		},
+		{
+			name:     "a timestamped image name",
+			head:     `<meta property="og:image" content="https://img.example.com/large/20201007120909561.jpg">`,
+			byline:   `By Ann Lee`,
+			wantDate: "2020-10-07", wantSrc: "url",
+		},
+		{
+			name:     "a date a small inline script writes",
+			head:     ``,
+			byline:   `By Ann Lee <script>showDate("2020/04/17 01:43:09")</script>`,
+			wantDate: "2020-04-17", wantSrc: "text",
+		},
 	}
 	x := extract.New(extract.DefaultOptions())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := &newsarchive.Page{URL: "https://news.example.com/bridge-vote", Status: 200, Header: http.Header{}, Body: []byte(datePage(tt.head, tt.byline)), FetchedAt: fetched}
+			u := tt.url
+			if u == "" {
+				u = "https://news.example.com/bridge-vote"
+			}
+			p := &newsarchive.Page{URL: u, Status: 200, Header: http.Header{}, Body: []byte(datePage(tt.head, tt.byline)), FetchedAt: fetched}
 			a, err := x.Extract(p)
 			if err != nil {
 				t.Fatal(err)
