@@ -147,6 +147,7 @@ func (s *Store) newIngest(p *newsarchive.Page) *ingest {
 func (s *Store) finish(in *ingest) {
 	s.sites.apply(in.site)
 	s.publishDict(in.host, in.dictID, in.dictContent)
+	s.noteStored(in.res.BodyBytes)
 	p := in.page
 	s.log.Debug("archive put", "url", p.URL, "status", p.Status, "outcome", in.res.Outcome.String(),
 		"snapshot", in.res.SnapshotID, "record", in.res.RecordID, "bytes", in.res.BodyBytes)

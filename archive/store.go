@@ -27,6 +27,7 @@ type Store struct {
 	sites  *siteCache
 	dicts  *dictState
 	writes atomic.Int32 // Put calls inside a write transaction right now
+	stored atomic.Int64 // body bytes stored since the mapped pages were released
 	closed atomic.Bool
 	mu     sync.Mutex   // serialises Close
 	puts   sync.RWMutex // held (read) by Put and PutBatch, so Close waits for them

@@ -1,0 +1,30 @@
+package archive
+
+import (
+	"syscall"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// releaseMapped tells the kernel the process no longer needs the pages of
+// the file's memory map (see mapped.go). It runs inside a read
+// transaction, which keeps bbolt from remapping the file meanwhile. The
+// map is shared and read-only: MADV_DONTNEED drops the process's mapping
+// of each page, never its contents, which the next access maps again
+// from the page cache or the file.
+func (s *Store) releaseMapped() {
+	err := s.view(func(tx *bolt.Tx) error {
+		addr, size := s.db.Info().Data, uintptr(tx.Size())
+		if addr == 0 || size == 0 {
+			return nil
+		}
+		if _, _, errno := syscall.Syscall(syscall.SYS_MADVISE, addr, size, syscall.MADV_DONTNEED); errno != 0 {
+			return errno
+		}
+		return nil
+	})
+	if err != nil {
+		// Only memory is at stake: say so and go on.
+		s.log.Warn("archive: releasing mapped pages", "path", s.path, "err", err)
+	}
+}
