@@ -52,7 +52,7 @@
 // # Transactions
 //
 // One write transaction per Put: snapshot, body, record, version, aliases,
-// refs, site counts and the running totals commit together or not at all,
+// refs and the running totals commit together or not at all,
 // so a process killed at any moment leaves a consistent file. Put extracts
 // and compresses before its transaction; PutBatch does it in parallel
 // workers while its transaction files the pages already prepared (one
@@ -72,9 +72,16 @@
 //     the extractor must not modify it.
 //   - A page counts into its host's site knowledge once: when it makes a new
 //     record, or for a non-article, on the first fetch of its URL. After a
-//     host's first 1,000 pages, blocks not seen before are no longer added
-//     (the counts of known ones still grow), so a big site's knowledge stays
-//     the size of its boilerplate.
+//     host's first 1,000 pages, blocks not seen before are added only when
+//     they recur within the next 256 pages (the counts of known ones still
+//     grow), so a big site's knowledge stays the size of its boilerplate.
+//   - Site counts are derived data and are written in bulk: every 256
+//     pages counted (all hosts together) and on Close, not with each Put.
+//     A killed process loses the counts of up to 256 pages, never a
+//     snapshot or a record; the profile learns them again from later pages.
+//   - The pages of the file that bbolt's memory map has read are released
+//     to the kernel after every 64 MiB of bodies stored (Linux), so the
+//     process's RSS does not grow with the archive in a long crawl.
 //   - A record's identity is decided at its first fetch; a later fetch whose
 //     canonical URL differs but whose fetch URL is an alias on the same site
 //     joins the existing record.

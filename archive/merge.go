@@ -178,9 +178,7 @@ func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, seq uint64, snap *snapsh
 		rec = &record{ID: id, URL: canonical, Site: in.guess.Site}
 		c.Records++
 		in.res.Outcome = NewRecord
-		if in.site, err = countPage(tx, in.host, art.Blocks); err != nil {
-			return err
-		}
+		in.count, in.countBlocks = true, art.Blocks
 	} else {
 		if rec, err = getRecord(tx, recSeq); err != nil {
 			return err

@@ -145,7 +145,12 @@ func (s *Store) newIngest(p *newsarchive.Page) *ingest {
 
 // finish publishes what a committed Put learned.
 func (s *Store) finish(in *ingest) {
-	s.sites.apply(in.site)
+	if in.count {
+		if err := s.countPage(in.host, in.countBlocks); err != nil {
+			// The page is stored; only what it teaches about its site is not.
+			s.log.Warn("archive: site profile not updated", "url", in.page.URL, "err", err)
+		}
+	}
 	s.publishDict(in.host, in.dictID, in.dictContent)
 	s.noteStored(in.res.BodyBytes)
 	p := in.page
@@ -291,8 +296,9 @@ type ingest struct {
 
 	// set by the transaction
 	res         PutResult
-	site        *siteUpdate
-	dictID      uint32 // a dictionary this Put made
+	count       bool     // count the page into its host's profile
+	countBlocks []uint64 // its blocks
+	dictID      uint32   // a dictionary this Put made
 	dictContent []byte
 }
 
@@ -479,7 +485,7 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 // file stores the prepared page in tx and counts it into c, which the
 // caller reads from and writes back to tx (once for a whole batch).
 func (in *ingest) file(s *Store, tx *bolt.Tx, c *counters) error {
-	in.res, in.site, in.dictID, in.dictContent = PutResult{}, nil, 0, nil
+	in.res, in.count, in.countBlocks, in.dictID, in.dictContent = PutResult{}, false, nil, 0, nil
 	p := in.page
 	snapB := tx.Bucket(bucketSnapshots)
 	seq, err := snapB.NextSequence()
@@ -617,9 +623,7 @@ func (in *ingest) file(s *Store, tx *bolt.Tx, c *counters) error {
 			in.res.Outcome = NotArticle
 			c.NotArticles++
 			if art != nil && firstFetch {
-				if in.site, err = countPage(tx, in.host, art.Blocks); err != nil {
-					return err
-				}
+				in.count, in.countBlocks = true, art.Blocks
 			}
 		}
 	}

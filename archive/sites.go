@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bytes"
+	"slices"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -17,23 +18,40 @@ import (
 // article never count again, so an article seen on ten days does not turn
 // its own paragraphs into "boilerplate".
 //
-// All counts live in bucketSiteBlocks. The in-memory cache keeps, per host,
-// only the fingerprints seen on at least minCachedCount pages (a block seen
-// once says nothing about boilerplate, and most blocks are seen once), as an
-// immutable map replaced on every change, so the extractor can read it
-// without locks while writers move on.
+// The counts are knowledge derived from the pages, not the pages: they are
+// gathered in memory and written to bucketSiteBlocks in one transaction
+// for every flushPages pages counted (and when the Store closes), keys in
+// order. Written with each page, the fingerprints of a page (dozens,
+// spread over the whole bucket) dirtied that many bbolt pages in every
+// commit: 200 KiB written per crawled page, half of all the archive wrote.
+// A crash loses at most the counts of the last flushPages pages, never a
+// snapshot or a record: the profile is a little less sure of itself.
+//
+// The in-memory cache keeps, per host, the fingerprints counted on at
+// least minCachedCount pages (a block seen once says nothing about
+// boilerplate, and most blocks are seen once), counts not yet written
+// included, as an immutable map replaced on every change, so the extractor
+// can read it without locks while writers move on. A block written once
+// and counted once more since is not in it until the next flush: the
+// profile may lag by one page for such a block, which the extractor's
+// threshold (a share of the host's pages) does not notice.
 
 // minCachedCount is the smallest count kept in the cache (and so passed to
 // the extractor).
 const minCachedCount = 2
 
-// learnPages bounds what is kept per host: after this many pages, blocks
-// not seen before are no longer added (boilerplate shows up on the first
-// pages of a site; a block first seen later is an article's own), while
-// the counts of known blocks still grow. Without it a big site would add
-// every paragraph of every article to the archive, and each page would
-// cost dozens of random writes.
+// learnPages bounds what is kept per host: after this many pages, a block
+// not seen before is added only when it was counted on more than one page
+// since the last flush (a new teaser, say; a block seen once late in a
+// site's life is an article's own), while the counts of known blocks
+// still grow. Without it a big site would add every paragraph of every
+// article to the archive.
 const learnPages = 1000
+
+// flushPages is how many counted pages (all hosts together) wait in
+// memory before their counts are written: it bounds both what a crash can
+// lose and the memory held (a few dozen fingerprints per page).
+const flushPages = 256
 
 // maxCachedSites bounds the profiles kept in memory; the least recently
 // used is dropped and read again on its next use.
@@ -45,16 +63,27 @@ type siteProfile struct {
 	blocks map[uint64]int
 }
 
-// siteCache holds the profiles of the hosts used recently.
+// siteDelta is what was counted for one host and not yet written.
+type siteDelta struct {
+	pages  int
+	counts map[uint64]int
+}
+
+// siteCache holds the profiles of the hosts used recently, and the counts
+// not yet written.
 type siteCache struct {
 	mu    sync.Mutex
 	clock uint64
 	hosts map[string]*siteProfile
 	used  map[string]uint64
+
+	pending      map[string]*siteDelta
+	pendingPages int
+	flushing     sync.Mutex // one flush at a time, in the order counted
 }
 
 func newSiteCache() *siteCache {
-	return &siteCache{hosts: map[string]*siteProfile{}, used: map[string]uint64{}}
+	return &siteCache{hosts: map[string]*siteProfile{}, used: map[string]uint64{}, pending: map[string]*siteDelta{}}
 }
 
 // touch marks a host used; with the mutex held.
@@ -87,15 +116,19 @@ func (c *siteCache) put(host string, p *siteProfile) {
 func (s *Store) profile(host string) (*siteProfile, error) {
 	c := s.sites
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if p, ok := c.hosts[host]; ok {
 		c.touch(host)
+		c.mu.Unlock()
 		return p, nil
 	}
-	p := &siteProfile{blocks: map[uint64]int{}}
+	c.mu.Unlock()
 	if host == "" {
-		return p, nil
+		return &siteProfile{blocks: map[uint64]int{}}, nil
 	}
+	// Read outside the lock; a flush or a count that lands meanwhile is
+	// in what is read or still pending, and pending counts are added under
+	// the lock below.
+	p := &siteProfile{blocks: map[uint64]int{}}
 	err := s.view(func(tx *bolt.Tx) error {
 		if v := getKey(tx.Bucket(bucketSites), indexKey(host)); v != nil {
 			st, err := decodeSite(v)
@@ -116,99 +149,196 @@ func (s *Store) profile(host string) (*siteProfile, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if q, ok := c.hosts[host]; ok { // loaded by another Put meanwhile
+		c.touch(host)
+		return q, nil
+	}
+	if d := c.pending[host]; d != nil {
+		p.pages += d.pages
+		for fp, n := range d.counts {
+			if m := p.blocks[fp] + n; m >= minCachedCount {
+				p.blocks[fp] = m
+			}
+		}
+	}
 	c.put(host, p)
 	return p, nil
 }
 
-// siteUpdate is what one page added to a host's profile, applied to the
-// cache after its transaction committed.
-type siteUpdate struct {
-	host   string
-	pages  int            // the host's page count after this page
-	counts map[uint64]int // new counts of this page's blocks
-}
-
-// countPage adds one page's blocks to the host's counts inside tx.
-func countPage(tx *bolt.Tx, host string, blocks []uint64) (*siteUpdate, error) {
+// countPage counts one page's blocks into its host's profile (after the
+// page was stored), writing the counts of every host when flushPages pages
+// wait.
+func (s *Store) countPage(host string, blocks []uint64) error {
 	if host == "" {
-		return nil, nil // no host, nothing to learn about
+		return nil // no host, nothing to learn about
 	}
-	sb := tx.Bucket(bucketSites)
-	st := &site{}
-	if v := sb.Get(indexKey(host)); v != nil {
-		var err error
-		if st, err = decodeSite(v); err != nil {
-			return nil, err
-		}
+	p, err := s.profile(host)
+	if err != nil {
+		return err
 	}
-	st.Pages++
-	if err := sb.Put(indexKey(host), encodeSite(st)); err != nil {
-		return nil, err
+	c := s.sites
+	c.mu.Lock()
+	if q, ok := c.hosts[host]; ok {
+		p = q // the latest view: another Put may have counted meanwhile
 	}
-	u := &siteUpdate{host: host, pages: st.Pages, counts: make(map[uint64]int, len(blocks))}
-	bb := tx.Bucket(bucketSiteBlocks)
+	d := c.pending[host]
+	if d == nil {
+		d = &siteDelta{counts: map[uint64]int{}}
+		c.pending[host] = d
+	}
+	d.pages++
+	c.pendingPages++
+	np := &siteProfile{pages: p.pages + 1, blocks: p.blocks}
+	copied := false
+	seen := make(map[uint64]bool, len(blocks))
 	for _, fp := range blocks {
-		if _, dup := u.counts[fp]; dup {
+		if seen[fp] {
 			continue // a block counts once per page
 		}
-		k := siteBlockKey(host, fp)
-		old := decodeCount(bb.Get(k))
-		if old == 0 && st.Pages > learnPages {
+		seen[fp] = true
+		d.counts[fp]++
+		// The cached count and one more; a block not cached (seen on
+		// fewer than minCachedCount pages) has at least its pending count.
+		n, ok := p.blocks[fp]
+		if ok {
+			n++
+		} else {
+			n = d.counts[fp]
+		}
+		if n < minCachedCount {
 			continue
 		}
-		n := old + 1
-		if err := bb.Put(k, encodeCount(n)); err != nil {
-			return nil, err
+		if !copied {
+			np.blocks = make(map[uint64]int, len(p.blocks)+4)
+			for k, v := range p.blocks {
+				np.blocks[k] = v
+			}
+			copied = true
 		}
-		u.counts[fp] = n
+		np.blocks[fp] = n
 	}
-	return u, nil
+	c.put(host, np)
+	flush := c.pendingPages >= flushPages
+	c.mu.Unlock()
+	if flush {
+		return s.flushSites(s.update)
+	}
+	return nil
 }
 
-// apply publishes a committed update. Updates may arrive out of order:
-// one that continues the cached profile is applied, one already included
-// is skipped, and a gap drops the host so the next use reloads it.
-func (c *siteCache) apply(u *siteUpdate) {
-	if u == nil {
-		return
+// flushSites writes the pending counts with update (the Store's, or
+// bbolt's own when the Store is closing). On failure they are put back, to
+// be written with the next flush.
+func (s *Store) flushSites(update func(func(*bolt.Tx) error) error) error {
+	c := s.sites
+	c.flushing.Lock()
+	defer c.flushing.Unlock()
+	c.mu.Lock()
+	pending := c.pending
+	c.pending, c.pendingPages = map[string]*siteDelta{}, 0
+	c.mu.Unlock()
+	if len(pending) == 0 {
+		return nil
 	}
+	hosts := make([]string, 0, len(pending))
+	for h := range pending {
+		hosts = append(hosts, h)
+	}
+	slices.Sort(hosts) // keys in order: each bbolt page dirtied once
+	written := map[string]map[uint64]int{}
+	err := update(func(tx *bolt.Tx) error {
+		clear(written)
+		sb, bb := tx.Bucket(bucketSites), tx.Bucket(bucketSiteBlocks)
+		for _, host := range hosts {
+			d := pending[host]
+			st := &site{}
+			if v := sb.Get(indexKey(host)); v != nil {
+				var err error
+				if st, err = decodeSite(v); err != nil {
+					return err
+				}
+			}
+			learning := st.Pages < learnPages
+			st.Pages += d.pages
+			if err := sb.Put(indexKey(host), encodeSite(st)); err != nil {
+				return err
+			}
+			fps := make([]uint64, 0, len(d.counts))
+			for fp := range d.counts {
+				fps = append(fps, fp)
+			}
+			slices.Sort(fps)
+			totals := map[uint64]int{}
+			for _, fp := range fps {
+				k := siteBlockKey(host, fp)
+				old := decodeCount(bb.Get(k))
+				if old == 0 && !learning && d.counts[fp] < minCachedCount {
+					continue // a new block once, late in the site's life: an article's own
+				}
+				n := old + d.counts[fp]
+				if err := bb.Put(k, encodeCount(n)); err != nil {
+					return err
+				}
+				if n >= minCachedCount {
+					totals[fp] = n
+				}
+			}
+			written[host] = totals
+		}
+		return nil
+	})
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	p, ok := c.hosts[u.host]
-	if !ok {
-		return
-	}
-	switch {
-	case u.pages <= p.pages:
-		return
-	case u.pages > p.pages+1:
-		delete(c.hosts, u.host)
-		delete(c.used, u.host)
-		return
-	}
-	changed := false
-	for _, n := range u.counts {
-		if n >= minCachedCount {
-			changed = true
-			break
-		}
-	}
-	np := &siteProfile{pages: u.pages, blocks: p.blocks}
-	if changed {
-		np.blocks = make(map[uint64]int, len(p.blocks)+len(u.counts))
-		for fp, n := range p.blocks {
-			np.blocks[fp] = n
-		}
-		for fp, n := range u.counts {
-			if n >= minCachedCount {
-				np.blocks[fp] = n
+	if err != nil {
+		for host, d := range pending { // back, merged with what came since
+			cur := c.pending[host]
+			if cur == nil {
+				c.pending[host] = d
+			} else {
+				cur.pages += d.pages
+				for fp, n := range d.counts {
+					cur.counts[fp] += n
+				}
 			}
+			c.pendingPages += d.pages
+		}
+		return err
+	}
+	// The written totals (and what was counted since) are exact where the
+	// cache only knew the pending part (a block written once before):
+	// raise the cached counts.
+	for host, totals := range written {
+		p, ok := c.hosts[host]
+		if !ok {
+			continue
+		}
+		since := c.pending[host]
+		var np map[uint64]int
+		for fp, n := range totals {
+			if since != nil {
+				n += since.counts[fp]
+			}
+			if p.blocks[fp] >= n {
+				continue
+			}
+			if np == nil {
+				np = make(map[uint64]int, len(p.blocks)+len(totals))
+				for k, v := range p.blocks {
+					np[k] = v
+				}
+			}
+			np[fp] = n
+		}
+		if np != nil {
+			c.hosts[host] = &siteProfile{pages: p.pages, blocks: np}
 		}
 	}
-	c.hosts[u.host] = np
+	return nil
 }
 
-// reset drops every cached profile.
+// reset drops every cached profile; counts not yet written stay pending.
 func (c *siteCache) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -193,7 +193,12 @@ func (s *Store) Close() error {
 	// Close waits for the transactions (which may decompress).
 	s.puts.Lock()
 	defer s.puts.Unlock()
-	err := s.db.Close()
+	var ferr error
+	if !s.opts.ReadOnly {
+		// The site counts still in memory (see sites.go).
+		ferr = s.flushSites(s.db.Update)
+	}
+	err := errors.Join(ferr, s.db.Close())
 	s.codec.close()
 	if err != nil {
 		return fmt.Errorf("archive: close %s: %w", s.path, err)
