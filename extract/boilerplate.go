@@ -125,8 +125,14 @@ func classWeight(ci string) int {
 // hiddenNode reports whether n is hidden from readers.
 func hiddenNode(n *html.Node) bool {
 	// React's streaming renderer parks finished parts of the page in
-	// <div hidden id="S:0"> until a script moves them: that is content.
-	if id := attr(n, "id"); len(id) > 2 && (id[0] == 'S' || id[0] == 'P') && id[1] == ':' && allDigits(id[2:]) {
+	// <div hidden id="S:0"> (base 36: "S:a", "S:1f") until a script moves
+	// them: that is content.
+	if id := attr(n, "id"); len(id) > 2 && (id[0] == 'S' || id[0] == 'P') && id[1] == ':' && base36(id[2:]) {
+		return false
+	}
+	// A collapsed accordion or tab panel is text a reader opens with one
+	// click (FAQ answers, "show more" sections).
+	if disclosurePanel(n) {
 		return false
 	}
 	for _, a := range n.Attr {
@@ -146,6 +152,43 @@ func hiddenNode(n *html.Node) bool {
 			if strings.Contains(s, "display:none") || strings.Contains(s, "display: none") || strings.Contains(s, "visibility:hidden") || strings.Contains(s, "visibility: hidden") {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// base36 reports a non-empty string of lower-case letters and digits.
+func base36(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= '0' && s[i] <= '9' || s[i] >= 'a' && s[i] <= 'z') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// disclosurePanel reports the body of an accordion, a collapsible section
+// or a tab: by the ARIA pattern (a region or tab panel labelled by its
+// button) or by its class.
+func disclosurePanel(n *html.Node) bool {
+	// A FAQ is not: a closed list of questions after the article is an
+	// appendix, like the author box.
+	if ancestorOrSelf(n, func(p *html.Node) bool { return strings.Contains(classID(p), "faq") }) {
+		return false
+	}
+	switch strings.ToLower(attr(n, "role")) {
+	case "region", "tabpanel":
+		if hasAttr(n, "aria-labelledby") {
+			return true
+		}
+	}
+	ci := classID(n)
+	if ci == "" {
+		return false
+	}
+	for _, w := range [...]string{"accordion", "collapse", "answer", "tab-pane", "tabpanel", "panel-body", "expand"} {
+		if strings.Contains(ci, w) {
+			return true
 		}
 	}
 	return false

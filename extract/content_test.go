@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/newsarchive/newsarchive"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // bodyOf extracts a small page and returns its body text.
@@ -92,6 +94,33 @@ func TestLinkListsInText(t *testing.T) {
 	for _, not := range []string{"Where to park", "Fishing from the pier"} {
 		if strings.Contains(body, not) {
 			t.Errorf("body holds %q from a list of the site's own links:\n%s", not, body)
+		}
+	}
+}
+
+func TestHiddenNode(t *testing.T) {
+	tests := []struct {
+		tag  string
+		want bool
+	}{
+		{`<div hidden>`, true},
+		{`<div style="display: none">`, true},
+		{`<div aria-hidden="true">`, true},
+		{`<div hidden id="S:0">`, false},
+		{`<div hidden id="S:1f">`, false},
+		{`<div style="display:none" role="region" aria-labelledby="q3">`, false},
+		{`<div style="display:none" class="accordion-content">`, false},
+		{`<div style="display:none" class="faq-answer accordion-content">`, true},
+		{`<div style="display:none" class="cookie-notice">`, true},
+	}
+	for _, tt := range tests {
+		doc, err := html.Parse(strings.NewReader("<body>" + tt.tag + "text</div></body>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := findFirst(doc, func(n *html.Node) bool { return n.DataAtom == atom.Div })
+		if got := hiddenNode(n); got != tt.want {
+			t.Errorf("hiddenNode(%s) = %v, want %v", tt.tag, got, tt.want)
 		}
 	}
 }
