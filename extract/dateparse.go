@@ -77,6 +77,9 @@ type parsed struct {
 	// swappable marks a numeric date whose day and month could be read
 	// the other way round (03/04/2024).
 	swappable bool
+	// shortYear marks a date written with a two-digit year: a weaker
+	// reading, never enough to overrule the metadata.
+	shortYear bool
 }
 
 // swapped returns the other reading of a swappable date.
@@ -250,6 +253,68 @@ func (dp *dateParser) find(s string, dayFirst bool) (parsed, bool) {
 		}
 	}
 	return parsed{}, false
+}
+
+// findLine is find for a byline or a date element, where a short numeric
+// date with a two-digit year ("8.5.12", "31.10.23") is a date too.
+// Elsewhere such numbers are as often versions, scores or addresses.
+func (dp *dateParser) findLine(s string, dayFirst bool) (parsed, bool) {
+	toks := tokenize(s, 400)
+	for i := range toks {
+		if p, ok := dp.matchAt(toks, i, dayFirst); ok {
+			return p, true
+		}
+	}
+	for i := range toks {
+		if p, ok := shortYear(toks, i, dayFirst); ok {
+			return p, true
+		}
+	}
+	return parsed{}, false
+}
+
+// shortYear reads D.M.YY (and M/D/YY, D/M/YY by dayFirst) at token i: a
+// run of exactly three numbers, not part of a longer dotted run such as
+// an address or a version ("Version 1.2.12").
+func shortYear(toks []token, i int, dayFirst bool) (parsed, bool) {
+	if i+4 >= len(toks) {
+		return parsed{}, false
+	}
+	a, sep, b, sep2, y := toks[i], toks[i+1], toks[i+2], toks[i+3], toks[i+4]
+	if a.kind != 'n' || b.kind != 'n' || y.kind != 'n' || sep.kind != 's' || sep.s != sep2.s || sep.s != "." && sep.s != "/" {
+		return parsed{}, false
+	}
+	if len(a.s) > 2 || len(b.s) > 2 || len(y.s) != 2 {
+		return parsed{}, false
+	}
+	if i+6 < len(toks) && toks[i+5].kind == 's' && (toks[i+5].s == "." || toks[i+5].s == "/") && toks[i+6].kind == 'n' {
+		return parsed{}, false
+	}
+	if i >= 2 && toks[i-1].kind == 's' && (toks[i-1].s == "." || toks[i-1].s == "/") && toks[i-2].kind == 'n' {
+		return parsed{}, false
+	}
+	if i >= 1 && toks[i-1].kind == 'w' {
+		switch toks[i-1].s {
+		case "version", "v", "ver", "release", "build", "update", "score":
+			return parsed{}, false
+		}
+	}
+	day, month := a.n, b.n
+	switch {
+	case b.n > 12 && a.n <= 12:
+		day, month = b.n, a.n
+	case a.n > 12:
+	case sep.s == "/" && !dayFirst:
+		day, month = b.n, a.n
+	}
+	year := 2000 + y.n
+	if y.n >= 90 {
+		year = 1900 + y.n
+	}
+	p, ok := mk(year, month, day)
+	p.shortYear = true
+	p.swappable = a.n != b.n && a.n <= 12 && b.n <= 12
+	return p, ok
 }
 
 // matchAt tries every date shape starting at token i.

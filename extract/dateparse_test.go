@@ -37,6 +37,7 @@ func TestDateFind(t *testing.T) {
 		{"February 30, 2024", false, ""},
 		{"May 2024", false, ""},
 		{"31.13.2024", true, ""},
+		{"Party, 30.10.23", true, ""}, // two-digit years only in bylines: findLine
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -47,6 +48,41 @@ func TestDateFind(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("find(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDateFindLine covers what a byline may hold beyond find: two-digit
+// years, but not versions or addresses.
+func TestDateFindLine(t *testing.T) {
+	dp := newDateParser()
+	tests := []struct {
+		in       string
+		dayFirst bool
+		want     string
+	}{
+		{"December 2, 2024", false, "2024-12-02"},
+		{"Klaus-Peter Schöppner, 8.5.12", true, "2012-05-08"},
+		{"Party, 30.10.23", true, "2023-10-30"},
+		{"31.10.23 | Björn Jahner", false, "2023-10-31"},
+		{"10/31/23", false, "2023-10-31"},
+		{"03/04/23", true, "2023-04-03"},
+		{"3.5.98", true, "1998-05-03"},
+		{"Version 1.2.12", false, ""},
+		{"192.168.10.12", false, ""},
+		{"10.12.19.5", false, ""},
+		{"31.02.23", true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			p, ok := dp.findLine(tt.in, tt.dayFirst)
+			got := ""
+			if ok {
+				got = p.format()
+			}
+			if got != tt.want {
+				t.Errorf("findLine(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}

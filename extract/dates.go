@@ -458,7 +458,7 @@ func (x *Extractor) timeDates(f *dateFinder, m *meta, scope *html.Node) {
 					continue
 				}
 			}
-			if p, ok := f.dp.find(innerText(t), f.dayFirst); ok {
+			if p, ok := f.dp.findLine(innerText(t), f.dayFirst); ok {
 				f.addKind(p, "time", kind)
 			}
 		}
@@ -534,10 +534,15 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 		}
 	}
 	for li, list := range [][]string{first, zone, second} {
+		find := f.dp.findLine
+		if li == 2 {
+			// Any short line of the article: "3.5.12" there may be a score.
+			find = f.dp.find
+		}
 		for _, t := range list {
-			if p, ok := f.dp.find(t, f.dayFirst); ok && f.ok(p) {
+			if p, ok := find(t, f.dayFirst); ok && f.ok(p) {
 				f.addKind(p, "text", [...]string{"hint", "zone", "short"}[li])
-				f.cands[len(f.cands)-1].line = len(t) <= 100
+				f.cands[len(f.cands)-1].line = len(t) <= 100 && !p.shortYear
 				break
 			}
 		}
