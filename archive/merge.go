@@ -143,6 +143,9 @@ func versionJSON(a *newsarchive.Article, rec *record) ([]byte, error) {
 		c.Site = rec.Site
 	}
 	c.URLs, c.Version, c.FirstSeen, c.LastSeen, c.Snapshots, c.Blocks = nil, 0, time.Time{}, time.Time{}, nil, nil
+	if js, ok := appendVersionJSON(make([]byte, 0, versionJSONSize(&c)), &c); ok {
+		return js, nil
+	}
 	return c.MarshalJSON() // not json.Marshal: it would check and compact the output again
 }
 
