@@ -109,7 +109,9 @@
 //     records written 1,000 per commit make a file 1.18 times its data
 //     (1.24 with the URLs in random order); the share shrinks as the
 //     archive grows. An archive of a few dozen pages is mostly the first
-//     page of each bucket (twice its data).
+//     page of each bucket (twice its data). New files have 2 KB pages
+//     (files made before keep 4 KB ones): bodies of a few KB waste half as
+//     much of their last page.
 //   - Corruption is reported (ErrCorrupt), never repaired: restore the file
 //     from a backup. Open refuses files whose pages reach past their end
 //     (bbolt would crash on them); damage inside the file is found by

@@ -52,6 +52,7 @@ func Open(path string, opts Options) (*Store, error) {
 		NoSync:       opts.NoSync,
 		ReadOnly:     opts.ReadOnly,
 		FreelistType: bolt.FreelistMapType,
+		PageSize:     newFilePageSize,
 	}
 	switch {
 	case opts.Timeout == 0:
@@ -88,6 +89,18 @@ func Open(path string, opts Options) (*Store, error) {
 	s.dicts = newDictState(!opts.NoDictionary && !opts.ReadOnly)
 	return s, nil
 }
+
+// newFilePageSize is the page size of a new archive file (an existing one
+// keeps the one it was made with). bbolt allocates whole pages to each
+// node, so a node of compressed bodies, each a few KB, wastes half a page
+// on average, and each commit leaves the pages it freed in the file: with
+// 2 KB pages instead of the OS's 4 KB the same-site size benchmark's file
+// is 1.14 times its data instead of 1.22, the demo site's 1.75 instead of
+// 2.13, for the same CPU per record. The two meta pages then share one 4 KB
+// block: a commit rewrites the one it does not update with the same bytes,
+// so a torn write of that block leaves it whole on disks whose sectors are
+// written atomically, as bbolt assumes of its pages anyway.
+const newFilePageSize = 2048
 
 // openError turns bbolt's open errors into the archive's.
 func openError(path string, timeout time.Duration, err error) error {
