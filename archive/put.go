@@ -283,6 +283,7 @@ type ingest struct {
 	fetchedAs []aliasURL // the fetched and requested URLs
 
 	dict      usedDict             // dictionary to compress with (id 0: none)
+	ownDict   bool                 // dict was made from a page of the same host
 	known     bool                 // the body (or the 304's target) is stored
 	canonical string               // the article's normalised canonical URL
 	aliases   []aliasURL           // the article's URLs
@@ -332,12 +333,12 @@ func (s *Store) planDict(in *ingest, plan *batchPlan) error {
 		}
 	}
 	if d.id != 0 {
-		in.dict = d
+		in.dict, in.ownDict = d, true
 		return nil
 	}
 	if plan != nil {
 		if pd := plan.pending[in.host]; pd != nil {
-			in.dict = usedDict(*pd)
+			in.dict, in.ownDict = usedDict(*pd), true
 			return nil
 		}
 		if s.dicts.enabled && in.host != "" && dictWorthy(in.page.Body) {
@@ -407,7 +408,7 @@ func (s *Store) prepare(in *ingest) error {
 			return err
 		}
 	}
-	if in.stored, err = s.codec.compress(p.Body, in.dict.id, in.dict.content); err != nil {
+	if in.stored, err = s.codec.compress(p.Body, in.dict.id, in.dict.content, in.ownDict); err != nil {
 		return err
 	}
 	if !s.opts.NoDelta && len(p.Body) >= minDeltaBody {
