@@ -470,6 +470,7 @@ func (x *Extractor) timeDates(f *dateFinder, m *meta, scope *html.Node) {
 // short blocks at the top of the article.
 func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *meta) {
 	var first, second []string
+	var firstIn []bool // whether each of first is inside the article
 	// The byline zone: the blocks between the article's h1 and its first
 	// long paragraph.
 	var zone []string
@@ -512,6 +513,9 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 				break
 			}
 		}
+		if !hinted {
+			hinted = datedChild(b.node)
+		}
 		low := strings.ToLower(b.text)
 		if !hinted {
 			for _, w := range [...]string{"published", "posted", "publié", "veröffentlicht", "publicado", "pubblicato", "опубликовано", "yayınlanma", "date:"} {
@@ -529,6 +533,7 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 		}
 		if hinted {
 			first = append(first, b.text)
+			firstIn = append(firstIn, scope == nil || isAncestor(scope, b.node))
 		} else {
 			second = append(second, b.text)
 		}
@@ -539,10 +544,10 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 			// Any short line of the article: "3.5.12" there may be a score.
 			find = f.dp.find
 		}
-		for _, t := range list {
+		for j, t := range list {
 			if p, ok := find(t, f.dayFirst); ok && f.ok(p) {
 				f.addKind(p, "text", [...]string{"hint", "zone", "short"}[li])
-				f.cands[len(f.cands)-1].line = len(t) <= 100 && !p.shortYear
+				f.cands[len(f.cands)-1].line = len(t) <= 100 && !p.shortYear && (li != 0 || firstIn[j])
 				break
 			}
 		}
@@ -643,6 +648,37 @@ func atoi(s string) int {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n
+}
+
+// datedChild reports whether an element inside n says by its class that
+// it holds the date: <span class="field-published-at">le 07 Mai 2020</span>
+// in a byline block.
+func datedChild(n *html.Node) bool {
+	seen := 0
+	var walk func(*html.Node) bool
+	walk = func(n *html.Node) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if seen++; seen > 40 {
+				return false
+			}
+			ci := classID(c)
+			if ci != "" && !isModifiedHint(ci) {
+				for _, w := range [...]string{"date", "datum", "fecha", "publish", "posted", "timestamp", "byline", "dateline"} {
+					if strings.Contains(ci, w) {
+						return true
+					}
+				}
+			}
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(n)
 }
 
 // inQuote reports whether n is inside a blockquote: an embedded post or

@@ -30,6 +30,7 @@ func TestDateChoice(t *testing.T) {
 	tests := []struct {
 		name, head, byline string
 		url                string // default https://news.example.com/bridge-vote
+		aside              string // a column beside the article
 		wantDate, wantSrc  string
 	}{
 		{
@@ -124,6 +125,15 @@ func TestDateChoice(t *testing.T) {
 			byline:   `By Ann Lee <script>showDate("2020/04/17 01:43:09")</script>`,
 			wantDate: "2020-04-17", wantSrc: "text",
 		},
+		{
+			// A dated line beside the article (an event list) is not the
+			// article's byline.
+			name:     "a date-classed line outside the article does not overrule the metadata",
+			head:     `<meta property="article:published_time" content="2020-02-11">`,
+			byline:   `By Ann Lee`,
+			aside:    `<div class="event-date">29.02.2020 18:00 Uhr Portugal vs Spanien</div>`,
+			wantDate: "2020-02-11", wantSrc: "meta",
+		},
 	}
 	x := extract.New(extract.DefaultOptions())
 	for _, tt := range tests {
@@ -132,7 +142,7 @@ func TestDateChoice(t *testing.T) {
 			if u == "" {
 				u = "https://news.example.com/bridge-vote"
 			}
-			p := &newsarchive.Page{URL: u, Status: 200, Header: http.Header{}, Body: []byte(datePage(tt.head, tt.byline)), FetchedAt: fetched}
+			p := &newsarchive.Page{URL: u, Status: 200, Header: http.Header{}, Body: []byte(strings.Replace(datePage(tt.head, tt.byline), "</main>", "</main><div class=\"col\">"+tt.aside+"</div>", 1)), FetchedAt: fetched}
 			a, err := x.Extract(p)
 			if err != nil {
 				t.Fatal(err)
