@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -22,7 +23,7 @@ func bodyOf(t *testing.T, pageURL, html string) string {
 // prose returns the n-th of distinct paragraphs long enough to count as
 // article text.
 func prose(n int) string {
-	return strings.Repeat("x", n) + " The council met on Tuesday, and after a long debate, with many residents present, it voted to repair the old harbour wall before the winter storms arrive in the bay."
+	return "Item " + strconv.Itoa(n) + ": the council met on Tuesday, and after a long debate, with many residents present, it voted to repair the old harbour wall before the winter storms arrive in the bay."
 }
 
 func TestHiddenClass(t *testing.T) {
@@ -121,6 +122,23 @@ func TestHiddenNode(t *testing.T) {
 		n := findFirst(doc, func(n *html.Node) bool { return n.DataAtom == atom.Div })
 		if got := hiddenNode(n); got != tt.want {
 			t.Errorf("hiddenNode(%s) = %v, want %v", tt.tag, got, tt.want)
+		}
+	}
+}
+
+// TestLinkedTableCells checks that a table row keeps its linked cell (a
+// film title linking to its own page) with the rest of the row.
+func TestLinkedTableCells(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>Films with time loops</h1>
+<p>` + prose(0) + `</p><p>` + prose(1) + `</p>
+<table><tr><th>Film</th><th>Year</th><th>Description</th></tr>
+<tr><td><a href="/wiki/Groundhog_Day">Groundhog Day</a></td><td>1993</td><td>A weatherman relives the same day again and again in a small town.</td></tr>
+<tr><td><a href="/wiki/Palm_Springs">Palm Springs</a></td><td>2020</td><td>Two wedding guests are stuck in the same day, and make the best of it.</td></tr>
+</table><p>` + prose(2) + `</p></article></body></html>`
+	body := bodyOf(t, "https://wiki.example.org/films", page)
+	for _, want := range []string{"Groundhog Day", "Palm Springs", "1993"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q:\n%s", want, body)
 		}
 	}
 }

@@ -208,7 +208,7 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 				continue
 			}
 		}
-		if b.links*10 > len(b.text)*8 && len(b.text) < 300 && b.kind != 'p' && b.kind != 'h' && b.kind != 'l' {
+		if b.links*10 > len(b.text)*8 && len(b.text) < 300 && b.kind != 'p' && b.kind != 'h' && b.kind != 'l' && b.kind != 't' {
 			continue
 		}
 		if len(b.key) < 40 && isBoilerLine(b.key) {
