@@ -406,7 +406,14 @@ func (a *analysis) bestAncestor(top *html.Node) *html.Node {
 	}
 	best := 0
 	for k := 1; k < len(vals); k++ {
-		if vals[k] > vals[best]*1.3 && vals[k]-vals[best] > 400 {
+		need := 1.3
+		if chain[k].DataAtom == atom.Article {
+			// The page's own mark of the article: a part of its text
+			// outside the best block (a lead before the first ad) counts
+			// at a lower share.
+			need = 1.1
+		}
+		if vals[k] > vals[best]*need && vals[k]-vals[best] > 400 {
 			best = k
 		}
 	}

@@ -142,3 +142,26 @@ func TestLinkedTableCells(t *testing.T) {
 		}
 	}
 }
+
+// TestArticleLeadBeforeAd checks that the lead paragraphs of an <article>
+// stay when a template splits its text around an ad: the larger part
+// wins the scoring, the <article> brings back the rest.
+func TestArticleLeadBeforeAd(t *testing.T) {
+	var rest strings.Builder
+	for i := 3; i < 21; i++ {
+		rest.WriteString("<p>" + prose(i) + "</p>")
+	}
+	page := `<html><head><meta property="og:type" content="article"></head><body><div class="page">
+<article><h1>Harbour sale</h1>
+<div class="supplemental"><div class="wrap"><div class="inner"><div class="part part-1"><p>` + prose(0) + `</p><p>` + prose(1) + `</p><p>` + prose(2) + `</p></div></div></div></div>
+<div class="ad">Advertisement</div>
+<div class="story"><div class="columns"><div class="column"><div class="part part-2">` + rest.String() + `</div></div></div></div>
+</article>
+<aside><p>Other news of the week, short.</p></aside></div></body></html>`
+	body := bodyOf(t, "https://news.example.com/harbour-sale", page)
+	for _, want := range []string{prose(0), prose(20)} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q", want[:20])
+		}
+	}
+}
