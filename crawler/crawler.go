@@ -115,6 +115,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 		inFlight: map[uint64]bool{},
 		retried:  map[uint64]int{},
 		hints:    map[uint64][]newsarchive.Hint{},
+		storing:  make(chan struct{}, storingSlots()),
 	}
 	if c.cfg.Progress != nil {
 		max := int64(-1)
@@ -155,6 +156,7 @@ type run struct {
 	bar  *progressbar.ProgressBar
 
 	gates     gates
+	storing   chan struct{} // a slot per page being stored (see storingSlots)
 	linkCache linkCache
 	sched     sched
 

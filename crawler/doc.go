@@ -29,8 +29,8 @@
 //
 // # Politeness
 //
-// Every host has a gate: at most Options.Parallelism pages in flight (from
-// request to stored in the Sink) and request starts spaced by Options.Delay, or by the host's robots.txt
+// Every host has a gate: at most Options.Parallelism requests in flight,
+// and request starts spaced by Options.Delay, or by the host's robots.txt
 // Crawl-delay when that is longer (a host asking for more than
 // MaxCrawlDelay is skipped). robots.txt is obeyed (unless IgnoreRobots),
 // and so are nofollow in <meta name="robots"> and X-Robots-Tag. A 429 (or

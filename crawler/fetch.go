@@ -170,11 +170,14 @@ func (r *run) work(it *item) outcome {
 		r.skipped(it, "host left alone for this run")
 		return outcome{fatal: r.markDone(it.URL)}
 	}
-	// The slot is held until the page is stored and marked done, so a
-	// host has at most Parallelism pages between request and done: what a
-	// kill makes the next Run fetch again, and the bodies held in memory.
-	defer g.release()
+	// The host's slot is held for the request only: politeness is about
+	// what the host serves. Storing the page (extraction, compression, a
+	// commit that waits for the disk) happens in one of the Run's storing
+	// slots, which bound the bodies held in memory and, with Parallelism,
+	// what a kill makes the next Run fetch again. Held through storing,
+	// the host's slot left the cores idle while commits waited for fsync.
 	st, dur, err := r.fetch(it)
+	g.release()
 	if st.status != 0 {
 		r.count(func(s *Stats) { s.Fetched++; s.Bytes += int64(len(st.body)) })
 		r.metrics().fetched(st.status, len(st.body), dur)
@@ -212,6 +215,8 @@ func (r *run) work(it *item) outcome {
 	case st.status != http.StatusNotModified && !st.isHTML():
 		r.skipped(it, "not HTML")
 	default:
+		r.storing <- struct{}{}
+		defer func() { <-r.storing }()
 		return r.emit(it, st, dur)
 	}
 	return outcome{fatal: r.markDone(it.URL)}

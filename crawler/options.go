@@ -67,9 +67,10 @@ type Options struct {
 	// slowly that a scheduled Run never ends. 0: any Crawl-delay is obeyed.
 	MaxCrawlDelay time.Duration
 
-	// Parallelism is the number of pages in flight per host, from request
-	// to stored in the Sink: no more requests than that at once, and no
-	// more pages fetched again after a kill. 0: 1.
+	// Parallelism is the number of requests in flight per host. Fetched
+	// pages are then stored (Sink.Put) in a Run-wide pool of 4 pages per
+	// CPU, so a kill makes the next Run fetch again at most Parallelism
+	// pages per host plus that pool. 0: 1.
 	Parallelism int
 	// Delay is the time between two request starts on one host (a host's
 	// robots.txt Crawl-delay wins when it is longer). 0: no delay.

@@ -3,6 +3,7 @@ package crawler
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 )
 
@@ -84,6 +85,13 @@ func (r *run) loop() error {
 // frontier, 1 worker per slot gave 123 pages/s, 2 gave 244, 4 gave 421 and
 // 8 gave 520-575, about the speed of the in-memory frontier.
 const workersPerSlot = 8
+
+// storingSlots is how many fetched pages a Run may be storing at once
+// (handing to the Sink, queueing their links, marking them done): enough
+// for the cores to extract while other pages' commits wait for the disk
+// (a commit with fsync takes milliseconds, an extraction about as long),
+// few enough that the bodies held stay small.
+func storingSlots() int { return 4 * runtime.GOMAXPROCS(0) }
 
 // maxWorkers caps the workers of a Run.
 const maxWorkers = 64
