@@ -241,12 +241,27 @@ func isJunkKind(n *html.Node, inArticle bool, s *nstat) (junk, hard bool) {
 		return false, false
 	}
 	ci := classID(n)
+	if ci != "" && inCode(n) {
+		// Syntax highlighters class every token ("hljs-comment",
+		// "hljs-meta"): inside code a class is never furniture.
+		return false, false
+	}
 	if commentClass(ci) {
 		// Reader comments are long, plain text: never "too big to be
 		// furniture".
 		return true, true
 	}
 	return !big && junkClass(ci), false
+}
+
+// inCode reports an element inside <pre> or <code>.
+func inCode(n *html.Node) bool {
+	for p := n.Parent; p != nil && p.Type == html.ElementNode; p = p.Parent {
+		if p.DataAtom == atom.Pre || p.DataAtom == atom.Code {
+			return true
+		}
+	}
+	return false
 }
 
 // commentClass reports a class or id of a reader-comments section.

@@ -165,3 +165,20 @@ func TestArticleLeadBeforeAd(t *testing.T) {
 		}
 	}
 }
+
+// TestHighlightedCode checks that the classes a syntax highlighter puts
+// on code tokens ("hljs-comment", "hljs-meta") do not cut the code.
+func TestHighlightedCode(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>A brief intro to git</h1>
+<p>` + prose(0) + `</p><p>` + prose(1) + `</p>
+<pre><code class="language-bash hljs"><span class="hljs-comment"># initialize a repository here</span>
+git init</code></pre>
+<pre><code class="language-bash hljs"><span class="hljs-meta">$</span> git status</code></pre>
+<p>` + prose(2) + `</p></article></body></html>`
+	body := bodyOf(t, "https://blog.example.com/git", page)
+	for _, want := range []string{"# initialize a repository here", "$ git status"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q:\n%s", want, body)
+		}
+	}
+}
