@@ -182,3 +182,23 @@ git init</code></pre>
 		}
 	}
 }
+
+func TestIsEndLabel(t *testing.T) {
+	tests := []struct {
+		label string
+		want  bool
+	}{
+		{"Comments", true},
+		{"109 Comments", true},
+		{"Comments (42)", true},
+		{"留言列表 (42)", true},
+		{"Leave a Reply", true},
+		{"Comments on the new budget", false},
+		{"Results", false},
+	}
+	for _, tt := range tests {
+		if got := isEndLabel(normKey(tt.label)); got != tt.want {
+			t.Errorf("isEndLabel(%q) = %v, want %v", tt.label, got, tt.want)
+		}
+	}
+}

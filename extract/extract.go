@@ -245,12 +245,13 @@ var endLabels = [...]string{
 	"comments", "leave a reply", "leave a comment", "reader interactions", "join the conversation",
 	"post a comment", "add a comment", "disclaimer",
 	"über den autor", "kommentare", "à propos de l auteur", "commentaires", "sobre el autor", "comentarios",
+	"responses", "reader comments", "留言", "留言列表", "评论", "評論", "コメント", "댓글",
 }
 
 // isEndLabel reports a heading after which no article text follows; a
-// count may lead ("109 Comments").
+// count may lead or follow ("109 Comments", "Comments (42)").
 func isEndLabel(key string) bool {
-	k := strings.TrimLeft(key, "0123456789 ")
+	k := strings.Trim(key, "0123456789 ")
 	for _, l := range endLabels {
 		if k == l {
 			return true
