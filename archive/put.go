@@ -152,7 +152,7 @@ func (s *Store) finish(in *ingest) {
 		}
 	}
 	s.publishDict(in.host, in.dictID, in.dictContent)
-	s.noteStored(in.res.BodyBytes)
+	s.maybeReleaseMapped()
 	p := in.page
 	s.log.Debug("archive put", "url", p.URL, "status", p.Status, "outcome", in.res.Outcome.String(),
 		"snapshot", in.res.SnapshotID, "record", in.res.RecordID, "bytes", in.res.BodyBytes)

@@ -18,19 +18,19 @@ import (
 
 // Store is an open archive file. Its methods are safe for concurrent use.
 type Store struct {
-	db     *bolt.DB
-	path   string
-	opts   Options
-	log    *slog.Logger
-	now    func() time.Time
-	codec  *codec
-	sites  *siteCache
-	dicts  *dictState
-	writes atomic.Int32 // Put calls inside a write transaction right now
-	stored atomic.Int64 // body bytes stored since the mapped pages were released
-	closed atomic.Bool
-	mu     sync.Mutex   // serialises Close
-	puts   sync.RWMutex // held (read) by Put and PutBatch, so Close waits for them
+	db       *bolt.DB
+	path     string
+	opts     Options
+	log      *slog.Logger
+	now      func() time.Time
+	codec    *codec
+	sites    *siteCache
+	dicts    *dictState
+	writes   atomic.Int32 // Put calls inside a write transaction right now
+	released atomic.Int64 // bbolt's page allocations when the mapped pages were last released
+	closed   atomic.Bool
+	mu       sync.Mutex   // serialises Close
+	puts     sync.RWMutex // held (read) by Put and PutBatch, so Close waits for them
 }
 
 // Open opens the archive at path, creating it when it does not exist and
