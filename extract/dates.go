@@ -499,7 +499,8 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 				}
 			}
 		}
-		if b.node == nil || len(b.text) > 200 {
+		if b.node == nil || len(b.text) > 200 || !strings.ContainsAny(b.text, "0123456789") {
+			// Every date has a number in it; most lines have none.
 			continue
 		}
 		hinted := false
@@ -579,7 +580,7 @@ func (x *Extractor) anyDates(f *dateFinder, a *analysis) {
 	n := 0
 	for i := range a.blocks {
 		b := &a.blocks[i]
-		if len(b.text) > 300 || len(b.text) < 8 || b.node == nil || siteChrome(b.node) {
+		if len(b.text) > 300 || len(b.text) < 8 || b.node == nil || !strings.ContainsAny(b.text, "0123456789") || siteChrome(b.node) {
 			continue
 		}
 		if p, ok := f.dp.find(b.text, f.dayFirst); ok && f.ok(p) {
