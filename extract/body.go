@@ -60,13 +60,27 @@ func newAnalysis(doc *goquery.Document, sizeHint int, labels map[string]byte) *a
 	for _, s := range a.stats {
 		total = max(total, s.text)
 	}
-	for _, s := range a.stats {
-		if s.softJunk && s.text*10 >= total*4 && s.p >= 2 {
+	for n, s := range a.stats {
+		if !s.softJunk {
+			continue
+		}
+		if s.text*10 >= total*4 && s.p >= 2 || s.p >= 4 && s.text >= 1000 && holdsArticle(n, a.stats) {
 			s.junk, s.softJunk = false, false
 		}
 	}
 	a.blockPass(root)
 	return a
+}
+
+// holdsArticle reports an element with an <article> of article size
+// inside: an overlay ("modal") the page shows the story in, not a popup.
+func holdsArticle(n *html.Node, stats map[*html.Node]*nstat) bool {
+	art := findFirst(n, func(c *html.Node) bool { return c.DataAtom == atom.Article })
+	if art == nil {
+		return false
+	}
+	s := stats[art]
+	return s != nil && s.p >= 4 && s.text >= 1000 && s.linkDensity() < 0.25
 }
 
 func (a *analysis) stat(n *html.Node) *nstat {

@@ -202,3 +202,21 @@ func TestIsEndLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestArticleInOverlay checks a story the page shows in an overlay: a
+// "modal" class on the wrapper of the <article> does not make it a popup.
+func TestArticleInOverlay(t *testing.T) {
+	var paras strings.Builder
+	for i := 0; i < 8; i++ {
+		paras.WriteString("<p>" + prose(i) + "</p>")
+	}
+	page := `<html><head><meta property="og:type" content="article"></head><body>
+<div class="stream"><ul>` + strings.Repeat(`<li><a href="/other">Another story from the stream of the day</a></li>`, 150) + `</ul></div>
+<div class="news modalCentered"><div class="canvas"><article><h1>Cargo ship breaks up</h1><div class="canvas-body">` + paras.String() + `</div></article>
+<ul>` + strings.Repeat(`<li><a href="/more">More from the overlay's own sidebar of links</a></li>`, 20) + `</ul></div></div>
+</body></html>`
+	body := bodyOf(t, "https://news.example.com/cargo", page)
+	if !strings.Contains(body, prose(7)) {
+		t.Errorf("body lacks the article's text:\n%s", body)
+	}
+}
