@@ -3,6 +3,7 @@ package archive
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,4 +91,30 @@ func FuzzVersionJSON(f *testing.F) {
 			t.Fatalf("got %q (%v), MarshalJSON %q (%v)", got, ok, want, err)
 		}
 	})
+}
+
+// jsonPlain8 agrees with jsonPlain on every byte value at every position.
+func TestJSONPlain8(t *testing.T) {
+	for pos := range 8 {
+		for c := range 256 {
+			b := []byte("abcdefgh")
+			b[pos] = byte(c)
+			want := c < len(jsonPlain) && jsonPlain[c]
+			if got := jsonPlain8(string(b)); got != want {
+				t.Errorf("byte %#x at %d: %v, want %v", c, pos, got, want)
+			}
+		}
+	}
+}
+
+func BenchmarkVersionJSON(b *testing.B) {
+	a := &newsarchive.Article{URL: "https://a.example/x", IsArticle: true, Headline: "A headline of some length",
+		Paragraphs: []string{strings.Repeat("Plain words of an article, about as long as a paragraph is. ", 12),
+			strings.Repeat("Des mots accentués, « entre guillemets ». ", 10)}, ContentHash: "h", Extractor: "x/1"}
+	a.Body = strings.Join(a.Paragraphs, "\n\n")
+	rec := &record{ID: "0123456789abcdef", URL: a.URL, Site: "a.example"}
+	b.ReportAllocs()
+	for b.Loop() {
+		versionJSON(a, rec)
+	}
 }
