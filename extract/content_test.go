@@ -220,3 +220,21 @@ func TestArticleInOverlay(t *testing.T) {
 		t.Errorf("body lacks the article's text:\n%s", body)
 	}
 }
+
+// TestCallToActionIsNotATeaser checks that a feature page whose
+// paragraphs each end in a "Learn more about …" link is not taken for an
+// index of linked headlines.
+func TestCallToActionIsNotATeaser(t *testing.T) {
+	var b strings.Builder
+	for i, name := range []string{"Page Inspector", "Web Console", "JavaScript Debugger", "Network Monitor"} {
+		b.WriteString("<h2>" + name + "</h2><p>" + prose(i) + "</p><p><a href=\"/tools/" + strconv.Itoa(i) + "\">Learn more about " + name + "</a></p>")
+	}
+	page := `<html><head><meta property="og:type" content="website"></head><body><main>` + b.String() + `</main></body></html>`
+	a, err := New(DefaultOptions()).Extract(&newsarchive.Page{URL: "https://www.example.org/developer/", Status: 200, Body: []byte(page)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.IsArticle || !strings.Contains(a.Body, prose(3)) {
+		t.Errorf("IsArticle = %v, body %q; want the feature text", a.IsArticle, a.Body)
+	}
+}

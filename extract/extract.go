@@ -355,7 +355,7 @@ func (e *Extractor) isArticle(p *newsarchive.Page, m *meta, a *analysis, art *ne
 			continue
 		}
 		total++
-		if b.links*10 >= len(b.text)*8 {
+		if b.links*10 >= len(b.text)*8 && !callToAction(b.key) {
 			linked++
 		}
 	}
@@ -363,6 +363,18 @@ func (e *Extractor) isArticle(p *newsarchive.Page, m *meta, a *analysis, art *ne
 		return false
 	}
 	return true
+}
+
+// callToAction reports a linked line that invites the reader further
+// ("Learn more about WebIDE", "Read the full review"): the link of a
+// paragraph, not the headline of a teaser.
+func callToAction(key string) bool {
+	for _, p := range [...]string{"learn more", "read more", "find out more", "read the full", "see more", "view more", "discover more", "more about", "continue reading"} {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // bylineAuthors reads "By Name" lines near the top of the article when the
