@@ -162,6 +162,8 @@ func (f *dateFinder) best() (dateCand, bool) {
 	best := order[win.first]
 	if v, ok := shownInstead(best, order); ok {
 		best = v
+	} else if v, ok := localDay(best, order); ok {
+		best = v
 	}
 	// A time in UTC one day off the date in the URL is the same moment
 	// seen from another zone: the URL has the publisher's day.
@@ -209,6 +211,49 @@ func shownInstead(best dateCand, cands []dateCand) (dateCand, bool) {
 		return *tm, true
 	}
 	return dateCand{}, false
+}
+
+// localDay returns the byline's date when a structured time in UTC is
+// late in the evening (early in the morning) and the page writes the next
+// (previous) day instead, while its UTC day appears in no line of text:
+// 2023-11-01T23:01Z is 2 November in Rome, as the byline says. A <time>
+// repeating the UTC value is no evidence either way.
+func localDay(best dateCand, cands []dateCand) (dateCand, bool) {
+	if best.source != "json-ld" && best.source != "meta" || !best.p.hasTime {
+		return dateCand{}, false
+	}
+	if _, off := best.p.t.Zone(); off != 0 {
+		return dateCand{}, false
+	}
+	var want string
+	switch h := best.p.t.Hour(); {
+	case h >= 20:
+		want = best.p.t.AddDate(0, 0, 1).Format("2006-01-02")
+	case h < 6:
+		want = best.p.t.AddDate(0, 0, -1).Format("2006-01-02")
+	default:
+		return dateCand{}, false
+	}
+	day := best.p.t.Format("2006-01-02")
+	var local *dateCand
+	for i := range cands {
+		c := &cands[i]
+		if c.source != "text" || c.kind == "any" || c.p.shortYear {
+			continue
+		}
+		switch c.p.t.Format("2006-01-02") {
+		case day:
+			return dateCand{}, false
+		case want:
+			if local == nil {
+				local = c
+			}
+		}
+	}
+	if local == nil {
+		return dateCand{}, false
+	}
+	return *local, true
 }
 
 // shownOnPage reports whether the day of p is written on the page: in a

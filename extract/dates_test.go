@@ -78,6 +78,18 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2020-07-08", wantSrc: "json-ld",
 		},
 		{
+			name:     "a <time> repeating the UTC value under a byline in local time",
+			head:     `<meta property="article:published_time" content="2023-11-01T23:01:00Z">`,
+			byline:   `<time datetime="2023-11-01T23:01:00Z">02 Novembre 2023</time>`,
+			wantDate: "2023-11-02", wantSrc: "text",
+		},
+		{
+			name:     "a UTC time at noon keeps its day",
+			head:     `<meta property="article:published_time" content="2023-11-01T12:01:00Z">`,
+			byline:   `<time datetime="2023-11-01T12:01:00Z">1 November 2023</time> · Updated 2 November 2023`,
+			wantDate: "2023-11-01T12:01:00Z", wantSrc: "meta",
+		},
+		{
 			name:     "header today never wins",
 			head:     ``,
 			byline:   `By Ann Lee`,
