@@ -613,7 +613,7 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 			f.addKind(p, "text", "lead")
 			break
 		}
-		if n++; n >= 3 {
+		if n++; n >= 5 {
 			break
 		}
 	}
@@ -665,6 +665,22 @@ func urlDate(f *dateFinder, u string, stamps bool) {
 				f.add(p, "url")
 				return
 			}
+		}
+	}
+	// /29-10-2021: day first, as everywhere but the US, unless the month
+	// cannot be the first.
+	for i := 0; i+4 < len(toks); i++ {
+		d, sep, mo, sep2, y := toks[i], toks[i+1], toks[i+2], toks[i+3], toks[i+4]
+		if d.kind != 'n' || mo.kind != 'n' || y.kind != 'n' || len(d.s) != 2 || len(mo.s) != 2 || len(y.s) != 4 || sep.s != "-" || sep2.s != "-" || i > 0 && toks[i-1].s != "/" {
+			continue
+		}
+		day, month := d.n, mo.n
+		if month > 12 {
+			day, month = month, day
+		}
+		if p, ok := mk(y.n, month, day); ok {
+			f.add(p, "url")
+			return
 		}
 	}
 	for _, t := range toks {

@@ -90,6 +90,13 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2023-11-01T12:01:00Z", wantSrc: "meta",
 		},
 		{
+			name:     "a day-first date in the URL",
+			url:      "https://news.example.com/meldungen/29-10-2021",
+			head:     ``,
+			byline:   `By Ann Lee`,
+			wantDate: "2021-10-29", wantSrc: "url",
+		},
+		{
 			name:     "header today never wins",
 			head:     ``,
 			byline:   `By Ann Lee`,
