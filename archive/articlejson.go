@@ -157,17 +157,24 @@ var jsonPlain = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-// jsonPlain8 reports whether 8 bytes are all written as they are: none
-// is a control character, '"', '\\' or part of a multi-byte rune.
-func jsonPlain8(s string) bool {
+// skipJSONPlain returns the index of the first group of 8 bytes from i on
+// (or the last few bytes) with a byte that is not written as it is: a
+// control character, '"', '\\' or part of a multi-byte rune.
+func skipJSONPlain(s string, i int) int {
 	const lsb, msb = 0x0101010101010101, 0x8080808080808080
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	q := x ^ (lsb * '"')
-	bs := x ^ (lsb * '\\')
-	// (v - lsb*n) &^ v has the high bit of some byte set iff a byte of v
-	// is below n (for n <= 0x80).
-	return ((x-lsb*0x20)&^x|(q-lsb)&^q|(bs-lsb)&^bs|x)&msb == 0
+	for ; i+8 <= len(s); i += 8 {
+		c := s[i : i+8]
+		x := uint64(c[0]) | uint64(c[1])<<8 | uint64(c[2])<<16 | uint64(c[3])<<24 |
+			uint64(c[4])<<32 | uint64(c[5])<<40 | uint64(c[6])<<48 | uint64(c[7])<<56
+		q := x ^ (lsb * '"')
+		bs := x ^ (lsb * '\\')
+		// (v - lsb*n) &^ v has the high bit of some byte set iff a byte
+		// of v is below n (for n <= 0x80).
+		if ((x-lsb*0x20)&^x|(q-lsb)&^q|(bs-lsb)&^bs|x)&msb != 0 {
+			break
+		}
+	}
+	return i
 }
 
 // appendJSONString is encoding/json's string encoding without HTML
@@ -181,9 +188,7 @@ func appendJSONString(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		// Eight bytes at a time while none needs a look: article text is
 		// mostly plain ASCII.
-		for i+8 <= len(s) && jsonPlain8(s[i:i+8]) {
-			i += 8
-		}
+		i = skipJSONPlain(s, i)
 		if i >= len(s) {
 			break
 		}

@@ -93,15 +93,19 @@ func FuzzVersionJSON(f *testing.F) {
 	})
 }
 
-// jsonPlain8 agrees with jsonPlain on every byte value at every position.
-func TestJSONPlain8(t *testing.T) {
+// skipJSONPlain agrees with jsonPlain on every byte value at every
+// position of a group of 8.
+func TestSkipJSONPlain(t *testing.T) {
 	for pos := range 8 {
 		for c := range 256 {
-			b := []byte("abcdefgh")
-			b[pos] = byte(c)
-			want := c < len(jsonPlain) && jsonPlain[c]
-			if got := jsonPlain8(string(b)); got != want {
-				t.Errorf("byte %#x at %d: %v, want %v", c, pos, got, want)
+			b := []byte("abcdefghijklmnopq")
+			b[8+pos] = byte(c)
+			want := 16
+			if c >= len(jsonPlain) || !jsonPlain[c] {
+				want = 8
+			}
+			if got := skipJSONPlain(string(b), 0); got != want {
+				t.Errorf("byte %#x at %d: %d, want %d", c, 8+pos, got, want)
 			}
 		}
 	}
