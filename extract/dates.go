@@ -466,7 +466,7 @@ func lastResortDates(f *dateFinder, m *meta) {
 		return
 	}
 	for _, n := range m.doc.Find("body script").Nodes {
-		if n.FirstChild == nil || attr(n, "src") != "" || len(n.FirstChild.Data) > 300 {
+		if n.FirstChild == nil || attr(n, "src") != "" || len(n.FirstChild.Data) > 300 || siteChrome(n) {
 			continue
 		}
 		if p, ok := f.dp.find(n.FirstChild.Data, f.dayFirst); ok && f.ok(p) {

@@ -97,6 +97,12 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2021-10-29", wantSrc: "url",
 		},
 		{
+			name:     "a date a script writes into the site header is not the article's",
+			head:     ``,
+			byline:   `By Ann Lee</div></article></main><header><script>showDate("2020/04/17")</script></header><main><article><div>`,
+			wantDate: "", wantSrc: "",
+		},
+		{
 			name:     "header today never wins",
 			head:     ``,
 			byline:   `By Ann Lee`,
