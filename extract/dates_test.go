@@ -103,6 +103,12 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "", wantSrc: "",
 		},
 		{
+			name:     "the article's <time> over a date-classed line in it",
+			head:     ``,
+			byline:   `Posted on a <time datetime="2024-12-20">Friday</time></div><div class="post-date">August 28, 2024`,
+			wantDate: "2024-12-20", wantSrc: "time",
+		},
+		{
 			name:     "header today never wins",
 			head:     ``,
 			byline:   `By Ann Lee`,
