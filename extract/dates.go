@@ -594,8 +594,10 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 		}
 		for j, t := range list {
 			if p, ok := find(t, f.dayFirst); ok && f.ok(p) {
-				f.addKind(p, "text", [...]string{"hint", "zone", "short"}[li])
-				f.cands[len(f.cands)-1].line = len(t) <= 100 && !p.shortYear && (li != 0 || firstIn[j])
+				f.cands = append(f.cands, dateCand{
+					p: p, source: "text", kind: [...]string{"hint", "zone", "short"}[li],
+					line: len(t) <= 100 && !p.shortYear && (li != 0 || firstIn[j]),
+				})
 				break
 			}
 		}

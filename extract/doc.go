@@ -55,18 +55,25 @@
 // and the queries, so both agree on what a caption or furniture is.
 //
 // The publication date is chosen by weighted votes of its sources
-// (structured metadata and the byline under the headline count most, a date
-// found anywhere outside the header, navigation and footer least). This is
-// our own code rather than go-htmldate: measured on the development
-// benchmark (bench/README.md) it is as accurate as go-htmldate's
-// original-date mode at a fraction of its cost per page.
+// (structured metadata, the article's <time> and the byline under the
+// headline count most, a date found anywhere outside the header,
+// navigation and footer least). Then what the reader is shown wins: a
+// structured date that no line or <time> of the page shows gives way to
+// the article's byline, and a UTC time late in the evening gives way to
+// the next day when that is what the byline says. Dates are kept as
+// written, in their own zone, never converted to UTC. This is our own code
+// rather than go-htmldate: measured on the development benchmark
+// (bench/README.md) it is more accurate than go-htmldate's original-date
+// mode on every source at a fraction of its cost per page.
 //
 // # Caveats
 //
 // The site header's "today" date is never taken as the publication date:
 // dates in header, navigation and footer are rejected, as are dates after
 // Page.FetchedAt, and the fetch day itself loses against any other
-// candidate. Pages that are HTML but not articles (index, tag, search, 404,
+// candidate. A page that shows only its "Updated" day while its metadata
+// holds an older, hidden publication day is dated by the updated day;
+// annotated benchmarks disagree on which of the two is right. Pages that are HTML but not articles (index, tag, search, 404,
 // paywall stubs) give a record with IsArticle false and empty body fields,
 // not an error; bodies that are not HTML give ErrNotHTML.
 package extract
