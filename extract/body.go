@@ -107,7 +107,11 @@ func (a *analysis) statPass(n *html.Node, inArticle bool) (text, link int) {
 			if p := n.Parent; p != nil {
 				s := a.stat(p)
 				if n.DataAtom == atom.Input {
-					s.input++
+					// A checkbox ticks an item of a checklist,
+					// which is text; other inputs make a form.
+					if !strings.EqualFold(attr(n, "type"), "checkbox") {
+						s.input++
+					}
 				} else {
 					s.embed++
 				}

@@ -238,3 +238,18 @@ func TestCallToActionIsNotATeaser(t *testing.T) {
 		t.Errorf("IsArticle = %v, body %q; want the feature text", a.IsArticle, a.Body)
 	}
 }
+
+// TestChecklistIsText checks that a checklist whose items carry a
+// checkbox is text, not a form.
+func TestChecklistIsText(t *testing.T) {
+	var items strings.Builder
+	for _, it := range []string{"Book the venue and set a firm date", "Send the save-the-date cards to guests", "Order the dress, allowing six months", "Hire the photographer and the band", "Choose the caterer after a tasting"} {
+		items.WriteString(`<li><label><input type="checkbox"> ` + it + `</label></li>`)
+	}
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>Wedding checklist</h1>
+<p>` + prose(0) + `</p><div class="month"><h2>12 months out</h2><ul>` + items.String() + `</ul></div><p>` + prose(1) + `</p></article></body></html>`
+	body := bodyOf(t, "https://weddings.example.com/checklist", page)
+	if !strings.Contains(body, "Hire the photographer and the band") {
+		t.Errorf("body lacks the checklist:\n%s", body)
+	}
+}
