@@ -586,6 +586,9 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 			second = append(second, b.text)
 		}
 	}
+	// One candidate from each list: the date-classed lines, the zone under
+	// the headline, the short lines of the article.
+	var found [3]*dateCand
 	for li, list := range [][]string{first, zone, second} {
 		find := f.dp.findLine
 		if li == 2 {
@@ -594,12 +597,23 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 		}
 		for j, t := range list {
 			if p, ok := find(t, f.dayFirst); ok && f.ok(p) {
-				f.cands = append(f.cands, dateCand{
+				found[li] = &dateCand{
 					p: p, source: "text", kind: [...]string{"hint", "zone", "short"}[li],
 					line: len(t) <= 100 && !p.shortYear && (li != 0 || firstIn[j]),
-				})
+				}
+				if li == 1 && len(t) <= 60 {
+					// A short line under the headline is the article's own
+					// byline; it goes first and so wins a tie with a
+					// date-classed line, which may be anywhere.
+					found[0], found[1] = found[1], found[0]
+				}
 				break
 			}
+		}
+	}
+	for _, c := range found {
+		if c != nil {
+			f.cands = append(f.cands, *c)
 		}
 	}
 	// A dateline at the start of the first paragraphs: "(18.01.2018) Farmers…".

@@ -31,6 +31,7 @@ func TestDateChoice(t *testing.T) {
 		name, head, byline string
 		url                string // default https://news.example.com/bridge-vote
 		aside              string // a column beside the article
+		before             string // a column before the article
 		wantDate, wantSrc  string
 	}{
 		{
@@ -109,6 +110,12 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2024-12-20", wantSrc: "time",
 		},
 		{
+			name:     "the byline under the headline over a date-classed line before the article",
+			before:   `<p class="post-date">Aug 01, 2024</p>`,
+			byline:   `April 19, 2025`,
+			wantDate: "2025-04-19", wantSrc: "text",
+		},
+		{
 			name:     "header today never wins",
 			head:     ``,
 			byline:   `By Ann Lee`,
@@ -173,7 +180,7 @@ func TestDateChoice(t *testing.T) {
 			if u == "" {
 				u = "https://news.example.com/bridge-vote"
 			}
-			p := &newsarchive.Page{URL: u, Status: 200, Header: http.Header{}, Body: []byte(strings.Replace(datePage(tt.head, tt.byline), "</main>", "</main><div class=\"col\">"+tt.aside+"</div>", 1)), FetchedAt: fetched}
+			p := &newsarchive.Page{URL: u, Status: 200, Header: http.Header{}, Body: []byte(strings.NewReplacer("</main>", "</main><div class=\"col\">"+tt.aside+"</div>", "<main>", "<div class=\"col\">"+tt.before+"</div><main>").Replace(datePage(tt.head, tt.byline))), FetchedAt: fetched}
 			a, err := x.Extract(p)
 			if err != nil {
 				t.Fatal(err)
