@@ -590,12 +590,13 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 	// the headline, the short lines of the article.
 	var found [3]*dateCand
 	for li, list := range [][]string{first, zone, second} {
-		find := f.dp.findLine
-		if li == 2 {
-			// Any short line of the article: "3.5.12" there may be a score.
-			find = f.dp.find
-		}
 		for j, t := range list {
+			find := f.dp.findLine
+			if li == 2 && len(t) > 60 {
+				// A line of the article that is more than a byline:
+				// "3.5.12" there may be a score.
+				find = f.dp.find
+			}
 			if p, ok := find(t, f.dayFirst); ok && f.ok(p) {
 				found[li] = &dateCand{
 					p: p, source: "text", kind: [...]string{"hint", "zone", "short"}[li],

@@ -32,6 +32,7 @@ func TestDateChoice(t *testing.T) {
 		url                string // default https://news.example.com/bridge-vote
 		aside              string // a column beside the article
 		before             string // a column before the article
+		end                string // the end of the article
 		wantDate, wantSrc  string
 	}{
 		{
@@ -116,6 +117,12 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2025-04-19", wantSrc: "text",
 		},
 		{
+			name:     "a two-digit year on a short line of the article",
+			byline:   `Photo: Ann Lee`,
+			end:      `<p>von Klaus-Peter Schöppner, 8.5.12</p>`,
+			wantDate: "2012-05-08", wantSrc: "text",
+		},
+		{
 			name:     "header today never wins",
 			head:     ``,
 			byline:   `By Ann Lee`,
@@ -180,7 +187,7 @@ func TestDateChoice(t *testing.T) {
 			if u == "" {
 				u = "https://news.example.com/bridge-vote"
 			}
-			p := &newsarchive.Page{URL: u, Status: 200, Header: http.Header{}, Body: []byte(strings.NewReplacer("</main>", "</main><div class=\"col\">"+tt.aside+"</div>", "<main>", "<div class=\"col\">"+tt.before+"</div><main>").Replace(datePage(tt.head, tt.byline))), FetchedAt: fetched}
+			p := &newsarchive.Page{URL: u, Status: 200, Header: http.Header{}, Body: []byte(strings.NewReplacer("</main>", "</main><div class=\"col\">"+tt.aside+"</div>", "<main>", "<div class=\"col\">"+tt.before+"</div><main>", "</article>", tt.end+"</article>").Replace(datePage(tt.head, tt.byline))), FetchedAt: fetched}
 			a, err := x.Extract(p)
 			if err != nil {
 				t.Fatal(err)
