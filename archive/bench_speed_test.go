@@ -199,7 +199,8 @@ func benchExport(b *testing.B, n int) {
 	defer debug.SetGCPercent(debug.SetGCPercent(10))
 	runtime.GC()
 	for b.Loop() {
-		var peak atomic.Uint64
+		var peak, peakRSS atomic.Uint64
+		rss0 := rssKiB()
 		done := make(chan struct{})
 		go func() {
 			var ms runtime.MemStats
@@ -213,6 +214,9 @@ func benchExport(b *testing.B, n int) {
 				if ms.HeapInuse > peak.Load() {
 					peak.Store(ms.HeapInuse)
 				}
+				if r := uint64(rssKiB()); r > peakRSS.Load() {
+					peakRSS.Store(r)
+				}
 			}
 		}()
 		start := time.Now()
@@ -224,6 +228,12 @@ func benchExport(b *testing.B, n int) {
 		}
 		b.ReportMetric(float64(n)/el, "records/s")
 		b.ReportMetric(float64(peak.Load())/1e6, "heapPeak-MB")
+		if rss0 > 0 {
+			// RSS counts the archive's memory map too: pages read stay
+			// resident until the archive releases them.
+			b.ReportMetric(float64(rss0)/1024, "rssStart-MiB")
+			b.ReportMetric(float64(peakRSS.Load())/1024, "rssPeak-MiB")
+		}
 	}
 }
 

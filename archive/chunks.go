@@ -43,6 +43,7 @@ func (s *Store) scanChunks(ctx context.Context, bucket []byte, chunk int,
 		if err != nil {
 			return err
 		}
+		s.chunkRead()
 		if err := flush(); err != nil {
 			return err
 		}

@@ -117,6 +117,7 @@ func (s *Store) eachRecord(ctx context.Context, fn func(tx *bolt.Tx, seq uint64,
 		if err != nil {
 			return err
 		}
+		s.chunkRead()
 		if buf.Len() > 0 {
 			if err := flush(buf.Bytes()); err != nil {
 				return err

@@ -39,3 +39,17 @@ func (s *Store) maybeReleaseMapped() {
 	}
 	s.releaseMapped()
 }
+
+// releaseChunks is how many chunks of a long read (an export, a WARC
+// export, a replay: a few hundred records or a few dozen snapshots each,
+// a few MB) may pass between two releases of the mapped pages: such a
+// read goes through the whole file once.
+const releaseChunks = 8
+
+// chunkRead counts one chunk of a long read and releases the mapped pages
+// every releaseChunks chunks.
+func (s *Store) chunkRead() {
+	if s.chunks.Add(1)%releaseChunks == 0 {
+		s.releaseMapped()
+	}
+}

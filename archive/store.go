@@ -28,6 +28,7 @@ type Store struct {
 	dicts    *dictState
 	writes   atomic.Int32 // Put calls inside a write transaction right now
 	released atomic.Int64 // bbolt's page allocations when the mapped pages were last released
+	chunks   atomic.Int64 // chunks read by long reads (see chunkRead)
 	closed   atomic.Bool
 	mu       sync.Mutex   // serialises Close
 	puts     sync.RWMutex // held (read) by Put and PutBatch, so Close waits for them
