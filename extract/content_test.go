@@ -253,3 +253,28 @@ func TestChecklistIsText(t *testing.T) {
 		t.Errorf("body lacks the checklist:\n%s", body)
 	}
 }
+
+// TestLeadAboveBody checks the paragraphs a template puts between the
+// headline and the body block: two or more are the article's lead and
+// stay; one short line is a standfirst and does not.
+func TestLeadAboveBody(t *testing.T) {
+	var body strings.Builder
+	for i := 2; i < 10; i++ {
+		body.WriteString("<p>" + prose(i) + "</p>")
+	}
+	page := func(intro string) string {
+		return `<html><head><meta property="og:type" content="article"></head><body>
+<div class="hero"><h1>What is an online course?</h1>` + intro + `<div class="meta">Posted on Nov 21, 2018</div></div>
+<div class="layout"><div class="col"><div class="rich">` + body.String() + `</div></div><div class="side"><a href="/x">Book a demo</a></div></div></body></html>`
+	}
+	got := bodyOf(t, "https://lms.example.com/what-is-a-course", page("<p>"+prose(0)+"</p><p>"+prose(1)+"</p>"))
+	for _, want := range []string{prose(0), prose(1), prose(9)} {
+		if !strings.Contains(got, want) {
+			t.Errorf("body lacks %q", want[:12])
+		}
+	}
+	got = bodyOf(t, "https://lms.example.com/what-is-a-course", page("<p>A short summary of the article, for lists and shares.</p>"))
+	if strings.Contains(got, "A short summary") {
+		t.Errorf("body holds the standfirst:\n%s", got)
+	}
+}

@@ -95,6 +95,7 @@ func (e *Extractor) extract(p *newsarchive.Page, doc *goquery.Document, elements
 	a.host = urlnorm.Host(p.URL)
 	content := a.findContent(body)
 	a.markContent(content)
+	a.markLead()
 	scope := articleScope(content)
 
 	hl, _ := headline(m, p.URL, scope)
