@@ -103,6 +103,15 @@ func (p parsed) format() string {
 // attribute. It falls back to the human-date scanner for values such as
 // "December 2, 2024".
 func (dp *dateParser) parseMachine(s string) (parsed, bool) {
+	p, ok := dp.parseMachineAny(s)
+	if !ok || p.t.Year() < 1970 || p.t.Year() > 2100 {
+		// "0000-01-01…" is a placeholder, not a date.
+		return parsed{}, false
+	}
+	return p, true
+}
+
+func (dp *dateParser) parseMachineAny(s string) (parsed, bool) {
 	s = strings.TrimSpace(s)
 	if len(s) < 6 || len(s) > 80 {
 		if len(s) > 80 {

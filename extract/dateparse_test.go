@@ -116,3 +116,30 @@ func TestDateMachine(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDateParse checks that the date readers never panic and only return
+// real calendar dates.
+func FuzzDateParse(f *testing.F) {
+	for _, s := range []string{"December 2, 2024", "8.5.12", "2024-12-02T09:14:00+01:00", "03/04/2024", "2024年12月2日", "1.2.3.4", "20201007120909561", ""} {
+		f.Add(s)
+	}
+	dp := newDateParser()
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, read := range []func(string) (parsed, bool){
+			func(s string) (parsed, bool) { return dp.find(s, true) },
+			func(s string) (parsed, bool) { return dp.findLine(s, false) },
+			dp.parseMachine,
+		} {
+			p, ok := read(s)
+			if !ok {
+				continue
+			}
+			if y := p.t.Year(); y < 1970 || y > 2100 {
+				t.Fatalf("%q: year %d", s, y)
+			}
+			if _, ok := p.swapped(); p.swappable && !ok && p.t.Day() <= 12 {
+				t.Fatalf("%q: swappable %s has no other reading", s, p.format())
+			}
+		}
+	})
+}
