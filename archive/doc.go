@@ -107,7 +107,7 @@
 //     (bbolt reuses them on the next commit). A commit of many pages with
 //     random URLs and hashes rewrites most pages of those indexes: 20,000
 //     records written 1,000 per commit make a file 1.18 times its data
-//     (1.24 with the URLs in random order); the share shrinks as the
+//     (1.23 with the URLs in random order); the share shrinks as the
 //     archive grows. An archive of a few dozen pages is mostly the first
 //     page of each bucket (twice its data). New files have 2 KB pages
 //     (files made before keep 4 KB ones): bodies of a few KB waste half as
