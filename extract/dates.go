@@ -414,7 +414,8 @@ func guessStructured(f *dateFinder, m *meta) {
 			continue
 		}
 		src := n.FirstChild.Data
-		for _, k := range [...]string{`"publishedDate"`, `"published_at"`, `"publishDate"`, `"publishedAt"`, `"date_published"`, `"publish_date"`, `"createdAt"`, `"created_at"`} {
+		// "datePublished" again for JSON-LD too broken to parse.
+		for _, k := range [...]string{`"datePublished"`, `"publishedDate"`, `"published_at"`, `"publishDate"`, `"publishedAt"`, `"date_published"`, `"publish_date"`, `"createdAt"`, `"created_at"`} {
 			for _, v := range scriptValues(src, k, 1) {
 				if f.addValue(v, "json-ld") {
 					return

@@ -123,6 +123,12 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2012-05-08", wantSrc: "text",
 		},
 		{
+			name:     "JSON-LD too broken to parse still gives its date",
+			head:     `<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Bridge", "datePublished": "2020-10-26T18:10:00+01:00",, }</script>`,
+			byline:   `By Ann Lee`,
+			wantDate: "2020-10-26T18:10:00+01:00", wantSrc: "json-ld",
+		},
+		{
 			name:     "header today never wins",
 			head:     ``,
 			byline:   `By Ann Lee`,
