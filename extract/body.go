@@ -48,6 +48,8 @@ type analysis struct {
 	// host is the page's host without "www.": links elsewhere are
 	// outbound.
 	host string
+	// roots are the content elements, once markContent has run.
+	roots []*html.Node
 }
 
 func newAnalysis(doc *goquery.Document, sizeHint int, labels map[string]byte) *analysis {

@@ -328,6 +328,7 @@ func inFigure(n *html.Node) bool {
 // markContent sets inContent on the blocks under the content elements
 // that no fishy container or furniture hides.
 func (a *analysis) markContent(content []*html.Node) {
+	a.roots = content
 	set := make(map[*html.Node]bool, len(content))
 	for _, c := range content {
 		set[c] = true
@@ -413,6 +414,16 @@ func (a *analysis) markLead() {
 func standfirstClass(ci string) bool {
 	for _, w := range [...]string{"dek", "standfirst", "excerpt", "summary", "description", "subtitle", "byline"} {
 		if strings.Contains(ci, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// inRoots reports a node under one of the content elements.
+func (a *analysis) inRoots(n *html.Node) bool {
+	for _, r := range a.roots {
+		if isAncestor(r, n) {
 			return true
 		}
 	}

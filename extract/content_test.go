@@ -278,3 +278,23 @@ func TestLeadAboveBody(t *testing.T) {
 		t.Errorf("body holds the standfirst:\n%s", got)
 	}
 }
+
+// TestShareBarEndsArticle checks that a share bar or author box under
+// the last part of the text ends the article, and one near the top
+// does not.
+func TestShareBarEndsArticle(t *testing.T) {
+	var text strings.Builder
+	for i := 0; i < 10; i++ {
+		text.WriteString("<p>" + prose(i) + "</p>")
+	}
+	share := `<div class="share-buttons"><a href="https://x.example/share">Share</a> <a href="https://fb.example/share">Post</a></div>`
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>Harbour wall</h1>` + share + text.String() + share + `
+<p>Our agency helps councils plan harbour works of every size; call us for a free quote today.</p></article></body></html>`
+	body := bodyOf(t, "https://news.example.com/harbour-wall", page)
+	if !strings.Contains(body, prose(0)) || !strings.Contains(body, prose(9)) {
+		t.Errorf("body lacks the article's text:\n%s", body)
+	}
+	if strings.Contains(body, "free quote") {
+		t.Errorf("body holds the text after the closing share bar:\n%s", body)
+	}
+}

@@ -173,10 +173,27 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 	var out []string
 	emitted := map[string]bool{}
 	emittedChars := 0
-	skipping := false
+	skipping, tail := false, false
+	total := 0
+	for i := range a.blocks {
+		if b := &a.blocks[i]; b.inContent && !b.junk && b.kind != 'c' {
+			total += len(b.text)
+		}
+	}
+	seen := 0
 	for i := range a.blocks {
 		b := &a.blocks[i]
+		if b.junk && !skipping && seen*10 >= total*8 && a.endMarker(b.node) {
+			// The share bar, tag list or author box under the last
+			// part of the text: what follows in the content is the
+			// site's, not the article's.
+			skipping, tail = true, true
+		}
 		if !b.inContent || b.junk || b.kind == 'c' || b.key == "" {
+			continue
+		}
+		seen += len(b.text)
+		if tail {
 			continue
 		}
 		if len(b.key) <= 40 && emittedChars > 500 && isEndLabel(b.key) {
@@ -229,6 +246,26 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 		out = append(out, b.text)
 	}
 	return out
+}
+
+// endMarker reports furniture inside the content that closes an article:
+// a share bar, a tag list, an author box.
+func (a *analysis) endMarker(n *html.Node) bool {
+	if n == nil || !a.inRoots(n) {
+		return false
+	}
+	for p := n; p != nil; p = p.Parent {
+		if s := a.stats[p]; s != nil && s.junk {
+			ci := classID(p)
+			for _, w := range [...]string{"share", "sharing", "tags", "author-box", "author-bio", "about-author", "author-info"} {
+				if strings.Contains(ci, w) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
 }
 
 // isDateLine reports a short line that is a dateline ("Published 2 Dec
