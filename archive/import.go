@@ -201,10 +201,14 @@ func importRecord(tx *bolt.Tx, c *counters, it *importItem) (bool, int, error) {
 		return false, 0, err
 	}
 	ver := rec.Versions
+	urls := newURLEntries(tx)
 	for _, u := range it.aliases {
-		if err := addAlias(tx, c, seq, &rec, u); err != nil {
+		if err := addAlias(urls, c, seq, &rec, u); err != nil {
 			return false, 0, err
 		}
+	}
+	if err := urls.flush(); err != nil {
+		return false, 0, err
 	}
 	// The version is valid from the first snapshot that showed its content.
 	v := &version{ValidFrom: a.FirstSeen}

@@ -33,7 +33,7 @@ func revisitCurrent(tx *bolt.Tx, prev *snapshot) (bool, error) {
 // revisited snapshot showed (a 304 of a URL whose record moved on through
 // another URL or a replay; identical bodies in that case are extracted
 // afresh before they get here).
-func (in *ingest) revisitRecord(tx *bolt.Tx, c *counters, seq uint64, snap, prev *snapshot) error {
+func (in *ingest) revisitRecord(tx *bolt.Tx, c *counters, urls *urlEntries, seq uint64, snap, prev *snapshot) error {
 	rec, err := getRecord(tx, prev.Record)
 	if err != nil {
 		return err
@@ -43,26 +43,26 @@ func (in *ingest) revisitRecord(tx *bolt.Tx, c *counters, seq uint64, snap, prev
 		snap.Version = prev.Version
 	}
 	in.res.RecordID, in.res.Version = rec.ID, snap.Version
-	return in.touchRecord(tx, c, prev.Record, rec, seq, snap, nil)
+	return in.touchRecord(tx, c, urls, prev.Record, rec, seq, snap, nil)
 }
 
 // touchRecord adds the snapshot ref and aliases to a record and saves it.
-func (in *ingest) touchRecord(tx *bolt.Tx, c *counters, recSeq uint64, rec *record, seq uint64, snap *snapshot, art *newsarchive.Article) error {
+func (in *ingest) touchRecord(tx *bolt.Tx, c *counters, urls *urlEntries, recSeq uint64, rec *record, seq uint64, snap *snapshot, art *newsarchive.Article) error {
 	if rec.FirstSeen.IsZero() || snap.FetchedAt.Before(rec.FirstSeen) {
 		rec.FirstSeen = snap.FetchedAt
 	}
 	if snap.FetchedAt.After(rec.LastSeen) {
 		rec.LastSeen = snap.FetchedAt
 	}
-	urls := in.fetchedAs
+	add := in.fetchedAs
 	if art != nil {
-		urls = slices.Concat(in.aliases, in.fetchedAs)
+		add = slices.Concat(in.aliases, in.fetchedAs)
 	}
-	for i, u := range urls {
-		if slices.Contains(urls[:i], u) {
+	for i, u := range add {
+		if slices.Contains(add[:i], u) {
 			continue // the canonical URL is most often the fetched one too
 		}
-		if err := addAlias(tx, c, recSeq, rec, u); err != nil {
+		if err := addAlias(urls, c, recSeq, rec, u); err != nil {
 			return err
 		}
 	}
@@ -78,18 +78,19 @@ func (in *ingest) touchRecord(tx *bolt.Tx, c *counters, recSeq uint64, rec *reco
 // and lists it, as given, among the record's URLs: the URLs an article was
 // fetched under are kept as fetched, tracking parameters and all. A URL
 // whose normal form already leads to another record is left to that one.
-func addAlias(tx *bolt.Tx, c *counters, recSeq uint64, rec *record, u aliasURL) error {
+// The caller flushes urls.
+func addAlias(urls *urlEntries, c *counters, recSeq uint64, rec *record, u aliasURL) error {
 	if u.raw == "" || u.norm == "" {
 		return nil
 	}
 	key := indexKey(u.norm)
-	e, err := getURL(tx, key)
+	e, err := urls.get(key)
 	if err != nil {
 		return err
 	}
 	if e.Record == 0 {
 		e.Record = recSeq
-		if err := putURL(tx, key, e); err != nil {
+		if err := urls.set(key, e); err != nil {
 			return err
 		}
 		c.Aliases++
@@ -105,8 +106,8 @@ func addAlias(tx *bolt.Tx, c *counters, recSeq uint64, rec *record, u aliasURL) 
 // findRecord returns the sequence of the record an article belongs to, or
 // 0: the record of its canonical URL, else the record one of its other URLs
 // leads to when that record is on the same site.
-func findRecord(tx *bolt.Tx, canonical string, others ...[]aliasURL) (uint64, error) {
-	if e, err := getURL(tx, indexKey(canonical)); err != nil || e.Record != 0 {
+func findRecord(tx *bolt.Tx, urls *urlEntries, canonical string, others ...[]aliasURL) (uint64, error) {
+	if e, err := urls.get(indexKey(canonical)); err != nil || e.Record != 0 {
 		return e.Record, err
 	}
 	seen := []string{canonical}
@@ -115,7 +116,7 @@ func findRecord(tx *bolt.Tx, canonical string, others ...[]aliasURL) (uint64, er
 			continue
 		}
 		seen = append(seen, u.norm)
-		e, err := getURL(tx, indexKey(u.norm))
+		e, err := urls.get(indexKey(u.norm))
 		if err != nil {
 			return 0, err
 		}
@@ -150,8 +151,8 @@ func versionJSON(a *newsarchive.Article, rec *record) ([]byte, error) {
 }
 
 // mergeRecord files an article under its record: a new record, a new
-// version, or a snapshot of an unchanged one.
-func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, seq uint64, snap *snapshot, art *newsarchive.Article) error {
+// version, or a snapshot of an unchanged one. The caller flushes urls.
+func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, urls *urlEntries, seq uint64, snap *snapshot, art *newsarchive.Article) error {
 	if in.guess == nil {
 		// Not prepared (a replayed snapshot): do it here.
 		if err := in.prepareArticle(art); err != nil {
@@ -159,7 +160,7 @@ func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, seq uint64, snap *snapsh
 		}
 	}
 	canonical := in.canonical
-	recSeq, err := findRecord(tx, canonical, in.fetchedAs, in.aliases)
+	recSeq, err := findRecord(tx, urls, canonical, in.fetchedAs, in.aliases)
 	if err != nil {
 		return err
 	}
@@ -209,5 +210,5 @@ func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, seq uint64, snap *snapsh
 	}
 	snap.Version = rec.Versions
 	in.res.RecordID, in.res.Version = rec.ID, rec.Versions
-	return in.touchRecord(tx, c, recSeq, rec, seq, snap, art)
+	return in.touchRecord(tx, c, urls, recSeq, rec, seq, snap, art)
 }

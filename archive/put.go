@@ -501,7 +501,8 @@ func (in *ingest) file(s *Store, tx *bolt.Tx, c *counters) error {
 	c.Snapshots++
 	c.RawBytes += uint64(len(p.Body))
 	urlKey := indexKey(in.norm)
-	ue, err := getURL(tx, urlKey)
+	urls := newURLEntries(tx)
+	ue, err := urls.get(urlKey)
 	if err != nil {
 		return err
 	}
@@ -548,7 +549,7 @@ func (in *ingest) file(s *Store, tx *bolt.Tx, c *counters) error {
 			snap.ContentHash, snap.ExtractErr = prev.ContentHash, prev.ExtractErr
 			in.res.Outcome = Revisit
 			if prev.Record != 0 {
-				if err := in.revisitRecord(tx, c, seq, snap, prev); err != nil {
+				if err := in.revisitRecord(tx, c, urls, seq, snap, prev); err != nil {
 					return err
 				}
 			}
@@ -617,7 +618,7 @@ func (in *ingest) file(s *Store, tx *bolt.Tx, c *counters) error {
 		}
 		if art != nil && art.IsArticle {
 			snap.IsArticle, snap.ContentHash = true, art.ContentHash
-			if err := in.mergeRecord(tx, c, seq, snap, art); err != nil {
+			if err := in.mergeRecord(tx, c, urls, seq, snap, art); err != nil {
 				return err
 			}
 		} else {
@@ -633,13 +634,16 @@ func (in *ingest) file(s *Store, tx *bolt.Tx, c *counters) error {
 	}
 	if snap.BodyID != 0 && extractable(p.Status) && urlKey != nil {
 		// Read again: filing the article may have made the URL an alias.
-		if ue, err = getURL(tx, urlKey); err != nil {
+		if ue, err = urls.get(urlKey); err != nil {
 			return err
 		}
 		ue.Latest = seq
-		if err := putURL(tx, urlKey, ue); err != nil {
+		if err := urls.set(urlKey, ue); err != nil {
 			return err
 		}
+	}
+	if err := urls.flush(); err != nil {
+		return err
 	}
 	if err := snapB.Put(u64key(seq), encodeSnapshot(snap)); err != nil {
 		return err

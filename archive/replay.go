@@ -364,7 +364,11 @@ func (s *Store) replayNewRecord(tx *bolt.Tx, c *counters, it *replayItem) (bool,
 	}
 	in := s.newIngest(&newsarchive.Page{URL: snap.URL, RequestedURL: snap.RequestedURL, FetchedAt: snap.FetchedAt, Status: snap.Status})
 	snap.Extracted, snap.IsArticle, snap.ContentHash, snap.ExtractErr = true, true, it.art.ContentHash, ""
-	if err := in.mergeRecord(tx, c, it.snapID, snap, it.art); err != nil {
+	urls := newURLEntries(tx)
+	if err := in.mergeRecord(tx, c, urls, it.snapID, snap, it.art); err != nil {
+		return false, err
+	}
+	if err := urls.flush(); err != nil {
 		return false, err
 	}
 	if err := tx.Bucket(bucketSnapshots).Put(u64key(it.snapID), encodeSnapshot(snap)); err != nil {

@@ -1,6 +1,10 @@
 package archive
 
-import bolt "go.etcd.io/bbolt"
+import (
+	"bytes"
+
+	bolt "go.etcd.io/bbolt"
+)
 
 // getURL reads the entry of a URL key (indexKey of a normalised URL): the
 // zero entry when the URL is not known or the key is nil.
@@ -15,4 +19,78 @@ func getURL(tx *bolt.Tx, key []byte) (urlEntry, error) {
 // putURL writes the entry of a URL key.
 func putURL(tx *bolt.Tx, key []byte, e urlEntry) error {
 	return tx.Bucket(bucketURLs).Put(key, encodeURLEntry(e))
+}
+
+// urlEntries are the URL entries one page's filing reads and changes in a
+// write transaction: each is read from the file once and written back once,
+// by flush. A new record reads its URL to learn whether it is a first fetch,
+// to find the record, to add the alias and to set the latest snapshot;
+// through bbolt that was four lookups and two writes of the same key.
+//
+// Only what goes through it sees its changes: everything that reads or
+// writes bucketURLs between the first get and flush must use it. Make a new
+// one for each run of a transaction function (db.Batch may run it again).
+type urlEntries struct {
+	tx    *bolt.Tx
+	items []urlItem // a page has a few URLs: a slice beats a map
+}
+
+type urlItem struct {
+	key   []byte
+	e     urlEntry
+	dirty bool
+}
+
+func newURLEntries(tx *bolt.Tx) *urlEntries { return &urlEntries{tx: tx} }
+
+// find returns the item of a key, reading it from the file the first time.
+func (u *urlEntries) find(key []byte) (*urlItem, error) {
+	for i := range u.items {
+		if bytes.Equal(u.items[i].key, key) {
+			return &u.items[i], nil
+		}
+	}
+	e, err := getURL(u.tx, key)
+	if err != nil {
+		return nil, err
+	}
+	u.items = append(u.items, urlItem{key: key, e: e})
+	return &u.items[len(u.items)-1], nil
+}
+
+// get is getURL as of the changes made so far.
+func (u *urlEntries) get(key []byte) (urlEntry, error) {
+	if key == nil {
+		return urlEntry{}, nil
+	}
+	it, err := u.find(key)
+	if err != nil {
+		return urlEntry{}, err
+	}
+	return it.e, nil
+}
+
+// set changes a key's entry; flush writes it.
+func (u *urlEntries) set(key []byte, e urlEntry) error {
+	it, err := u.find(key)
+	if err != nil {
+		return err
+	}
+	if it.e != e {
+		it.e, it.dirty = e, true
+	}
+	return nil
+}
+
+// flush writes the changed entries.
+func (u *urlEntries) flush() error {
+	for i := range u.items {
+		if it := &u.items[i]; it.dirty {
+			if err := putURL(u.tx, it.key, it.e); err != nil {
+				return err
+			}
+			it.dirty = false
+		}
+	}
+	return nil
 }
