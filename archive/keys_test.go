@@ -30,7 +30,14 @@ func TestBodyHashPrefixCollision(t *testing.T) {
 			if err := tx.Bucket(bucketSnapshots).Put(u64key(id), encodeSnapshot(&snapshot{URL: "u", BodyID: id, BodyHash: h})); err != nil {
 				return err
 			}
-			if err := putBodyHash(tx, h, id, id); err != nil {
+			_, first, _, key, err := lookupBody(tx, h)
+			if err != nil {
+				return err
+			}
+			if first != nil {
+				return errors.New("a new body's hash found")
+			}
+			if err := putBodyHash(tx, key, id, id); err != nil {
 				return err
 			}
 		}

@@ -511,6 +511,7 @@ func (in *ingest) file(s *Store, tx *bolt.Tx, c *counters) error {
 	// Find the stored snapshot this one revisits, if any.
 	var prev *snapshot
 	var prevID uint64
+	var hashKey []byte // where a new body's hash goes
 	if !in.hasBody {
 		if ue.Latest != 0 {
 			prevID = ue.Latest
@@ -520,7 +521,7 @@ func (in *ingest) file(s *Store, tx *bolt.Tx, c *counters) error {
 		}
 	} else {
 		var bodyID uint64
-		if bodyID, prev, prevID, err = findBody(tx, in.hash); err != nil {
+		if bodyID, prev, prevID, hashKey, err = lookupBody(tx, in.hash); err != nil {
 			return err
 		}
 		if prev != nil {
@@ -566,7 +567,7 @@ func (in *ingest) file(s *Store, tx *bolt.Tx, c *counters) error {
 		if err := bodies.Put(u64key(bodyID), enc); err != nil {
 			return err
 		}
-		if err := putBodyHash(tx, in.hash, bodyID, seq); err != nil {
+		if err := putBodyHash(tx, hashKey, bodyID, seq); err != nil {
 			return err
 		}
 		snap.BodyID, snap.BodyHash = bodyID, in.hash
@@ -672,35 +673,39 @@ func getSnapshot(tx *bolt.Tx, id uint64) (*snapshot, error) {
 // and the first snapshot that had it (decoded) with its id; a nil snapshot
 // when no stored body has that hash.
 func findBody(tx *bolt.Tx, hash [32]byte) (bodyID uint64, first *snapshot, firstID uint64, err error) {
+	bodyID, first, firstID, _, err = lookupBody(tx, hash)
+	return bodyID, first, firstID, err
+}
+
+// lookupBody is findBody that also returns, when no stored body has the
+// hash, the key putBodyHash files it under: a new body costs one lookup
+// of its hash, not two.
+func lookupBody(tx *bolt.Tx, hash [32]byte) (bodyID uint64, first *snapshot, firstID uint64, free []byte, err error) {
 	hb := tx.Bucket(bucketBodyHashes)
 	for _, key := range [][]byte{hash[:bodyHashPrefix], hash[:]} {
 		v := hb.Get(key)
 		if v == nil {
-			return 0, nil, 0, nil
+			return 0, nil, 0, key, nil
 		}
 		if bodyID, firstID, err = decodeBodyHashValue(v); err != nil {
-			return 0, nil, 0, err
+			return 0, nil, 0, nil, err
 		}
 		if first, err = getSnapshot(tx, firstID); err != nil {
-			return 0, nil, 0, err
+			return 0, nil, 0, nil, err
 		}
 		if first.BodyHash == hash {
-			return bodyID, first, firstID, nil
+			return bodyID, first, firstID, nil, nil
 		}
 	}
 	// The full hash leads to a snapshot of another body.
-	return 0, nil, 0, fmt.Errorf("%w: body hash %x leads to snapshot %d of another body", ErrCorrupt, hash, firstID)
+	return 0, nil, 0, nil, fmt.Errorf("%w: body hash %x leads to snapshot %d of another body", ErrCorrupt, hash, firstID)
 }
 
-// putBodyHash files a new body under its hash: under the hash's prefix, or
-// its full hash when another body has the prefix.
-func putBodyHash(tx *bolt.Tx, hash [32]byte, bodyID, firstSnap uint64) error {
-	hb := tx.Bucket(bucketBodyHashes)
-	key := hash[:bodyHashPrefix]
-	if hb.Get(key) != nil {
-		key = hash[:]
-	}
-	return hb.Put(key, bodyHashValue(bodyID, firstSnap))
+// putBodyHash files a new body under its hash: under the key lookupBody
+// found free in the same transaction, the hash's prefix, or its full hash
+// when another body has the prefix.
+func putBodyHash(tx *bolt.Tx, key []byte, bodyID, firstSnap uint64) error {
+	return tx.Bucket(bucketBodyHashes).Put(key, bodyHashValue(bodyID, firstSnap))
 }
 
 // getRecord reads one record.
