@@ -185,6 +185,24 @@ func (s *Store) PutBatch(ctx context.Context, pages []*newsarchive.Page) ([]PutR
 		}
 		ins = append(ins, in)
 	}
+	// Which bodies are stored already: one read transaction for the
+	// batch, not one per page (it ends before the write transaction
+	// begins, so it keeps no freed page from being reused).
+	var checkURL string
+	err := s.view(func(tx *bolt.Tx) error {
+		for _, in := range ins {
+			if in.hasBody {
+				checkURL = in.page.URL
+				if err := s.checkKnown(tx, in); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("archive: put %s: %w", checkURL, err)
+	}
 	// Extraction and compression run in parallel, and the write
 	// transaction files each page as soon as it (and every page before it)
 	// is prepared: the writer works while the workers prepare, instead of
@@ -223,7 +241,7 @@ func (s *Store) PutBatch(ctx context.Context, pages []*newsarchive.Page) ([]PutR
 	var started sync.Once
 	var prepErr error // why a page could not be prepared
 	var prepURL string
-	err := s.update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		started.Do(prepareAll)
 		c, err := txCounters(tx)
 		if err != nil {
@@ -285,6 +303,7 @@ type ingest struct {
 	dict      usedDict             // dictionary to compress with (id 0: none)
 	ownDict   bool                 // dict was made from a page of the same host
 	known     bool                 // the body (or the 304's target) is stored
+	checked   bool                 // known is decided
 	canonical string               // the article's normalised canonical URL
 	aliases   []aliasURL           // the article's URLs
 	guess     *record              // the record the article is expected to join
@@ -371,25 +390,15 @@ func (s *Store) prepare(in *ingest) error {
 	if !in.hasBody {
 		return nil
 	}
-	err := s.view(func(tx *bolt.Tx) error {
-		_, prev, _, err := findBody(tx, in.hash)
-		if err != nil || prev == nil {
+	if !in.checked {
+		if err := s.view(func(tx *bolt.Tx) error { return s.checkKnown(tx, in) }); err != nil {
 			return err
 		}
-		// An identical body is not extracted again, unless the earlier
-		// one never was (a non-2xx status, say) and this one would be, or
-		// its record has other content now (a replay re-extracted it, or
-		// the article came back to these bytes after an edit).
-		current, err := revisitCurrent(tx, prev)
-		if err != nil {
-			return err
-		}
-		in.known = current && (prev.Extracted || !extractable(p.Status) || s.opts.Extract == nil)
-		return nil
-	})
-	if err != nil || in.known {
-		return err
 	}
+	if in.known {
+		return nil
+	}
+	var err error
 	if s.opts.Extract != nil && extractable(p.Status) && len(p.Body) > 0 {
 		prof, err := s.profile(in.host)
 		if err != nil {
@@ -421,6 +430,28 @@ func (s *Store) prepare(in *ingest) error {
 		}
 		return err
 	}
+	return nil
+}
+
+// checkKnown sets in.known: whether the page's body is stored already and
+// need not be extracted or compressed. tx must be a read transaction (only
+// committed bodies count): the write transaction files a known body as a
+// revisit without its compressed bytes.
+func (s *Store) checkKnown(tx *bolt.Tx, in *ingest) error {
+	in.checked = true
+	_, prev, _, err := findBody(tx, in.hash)
+	if err != nil || prev == nil {
+		return err
+	}
+	// An identical body is not extracted again, unless the earlier one
+	// never was (a non-2xx status, say) and this one would be, or its
+	// record has other content now (a replay re-extracted it, or the
+	// article came back to these bytes after an edit).
+	current, err := revisitCurrent(tx, prev)
+	if err != nil {
+		return err
+	}
+	in.known = current && (prev.Extracted || !extractable(in.page.Status) || s.opts.Extract == nil)
 	return nil
 }
 
