@@ -18,10 +18,13 @@ func (a *analysis) findLabelled(base string) []newsarchive.RelatedBlock {
 	seen := map[*html.Node]bool{}
 	for i := range a.blocks {
 		b := &a.blocks[i]
-		if b.node == nil || len(b.text) > 60 {
+		if b.node == nil || len(b.text) > 200 {
 			continue
 		}
-		kind := a.labelKind(normKey(strings.TrimRight(b.text, ":")))
+		kind := byte(0)
+		if len(b.text) <= 60 {
+			kind = a.labelKind(normKey(strings.TrimRight(b.text, ":")))
+		}
 		if kind == 0 {
 			// "See also: <a>…</a>" written inside a paragraph.
 			if rb, ok := a.inlineRelated(b, base); ok && !seen[b.node] {
