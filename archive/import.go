@@ -201,7 +201,7 @@ func importRecord(tx *bolt.Tx, c *counters, it *importItem) (bool, int, error) {
 		return false, 0, err
 	}
 	ver := rec.Versions
-	urls := newURLEntries(tx)
+	urls := newURLEntries(newLookups(tx))
 	for _, u := range it.aliases {
 		if err := addAlias(urls, c, seq, &rec, u); err != nil {
 			return false, 0, err

@@ -30,7 +30,7 @@ func TestBodyHashPrefixCollision(t *testing.T) {
 			if err := tx.Bucket(bucketSnapshots).Put(u64key(id), encodeSnapshot(&snapshot{URL: "u", BodyID: id, BodyHash: h})); err != nil {
 				return err
 			}
-			_, first, _, key, err := lookupBody(tx, h)
+			_, first, _, key, err := lookupBody(newLookups(tx), h)
 			if err != nil {
 				return err
 			}

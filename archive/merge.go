@@ -167,7 +167,7 @@ func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, urls *urlEntries, seq ui
 	ids := tx.Bucket(bucketRecordIDs)
 	id := in.guess.ID
 	if recSeq == 0 {
-		if v := getKey(ids, recordIDKey(id)); v != nil {
+		if v := urls.look.recordID(recordIDKey(id)); v != nil {
 			recSeq = keyU64(v)
 		}
 	}

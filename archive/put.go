@@ -190,10 +190,11 @@ func (s *Store) PutBatch(ctx context.Context, pages []*newsarchive.Page) ([]PutR
 	// begins, so it keeps no freed page from being reused).
 	var checkURL string
 	err := s.view(func(tx *bolt.Tx) error {
+		look := newLookups(tx)
 		for _, in := range ins {
 			if in.hasBody {
 				checkURL = in.page.URL
-				if err := s.checkKnown(tx, in); err != nil {
+				if err := s.checkKnown(look, in); err != nil {
 					return err
 				}
 			}
@@ -247,6 +248,7 @@ func (s *Store) PutBatch(ctx context.Context, pages []*newsarchive.Page) ([]PutR
 		if err != nil {
 			return err
 		}
+		look := newLookups(tx)
 		for i, in := range ins {
 			<-ready[i]
 			if errs[i] == nil {
@@ -256,7 +258,7 @@ func (s *Store) PutBatch(ctx context.Context, pages []*newsarchive.Page) ([]PutR
 				prepErr, prepURL = errs[i], in.page.URL
 				return prepErr
 			}
-			if err := in.file(s, tx, c); err != nil {
+			if err := in.file(s, look, c); err != nil {
 				return fmt.Errorf("%s: %w", in.page.URL, err)
 			}
 		}
@@ -391,7 +393,7 @@ func (s *Store) prepare(in *ingest) error {
 		return nil
 	}
 	if !in.checked {
-		if err := s.view(func(tx *bolt.Tx) error { return s.checkKnown(tx, in) }); err != nil {
+		if err := s.view(func(tx *bolt.Tx) error { return s.checkKnown(newLookups(tx), in) }); err != nil {
 			return err
 		}
 	}
@@ -434,12 +436,13 @@ func (s *Store) prepare(in *ingest) error {
 }
 
 // checkKnown sets in.known: whether the page's body is stored already and
-// need not be extracted or compressed. tx must be a read transaction (only
-// committed bodies count): the write transaction files a known body as a
-// revisit without its compressed bytes.
-func (s *Store) checkKnown(tx *bolt.Tx, in *ingest) error {
+// need not be extracted or compressed. look must be of a read transaction
+// (only committed bodies count): the write transaction files a known body
+// as a revisit without its compressed bytes.
+func (s *Store) checkKnown(look *lookups, in *ingest) error {
 	in.checked = true
-	_, prev, _, err := findBody(tx, in.hash)
+	tx := look.tx
+	_, prev, _, _, err := lookupBody(look, in.hash)
 	if err != nil || prev == nil {
 		return err
 	}
@@ -507,16 +510,18 @@ func (in *ingest) commit(s *Store) func(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		if err := in.file(s, tx, c); err != nil {
+		if err := in.file(s, newLookups(tx), c); err != nil {
 			return err
 		}
 		return putCounters(tx, c)
 	}
 }
 
-// file stores the prepared page in tx and counts it into c, which the
-// caller reads from and writes back to tx (once for a whole batch).
-func (in *ingest) file(s *Store, tx *bolt.Tx, c *counters) error {
+// file stores the prepared page in look's transaction and counts it into
+// c, which the caller reads from and writes back to the transaction (once
+// for a whole batch).
+func (in *ingest) file(s *Store, look *lookups, c *counters) error {
+	tx := look.tx
 	in.res, in.count, in.countBlocks, in.dictID, in.dictContent = PutResult{}, false, nil, 0, nil
 	p := in.page
 	snapB := tx.Bucket(bucketSnapshots)
@@ -532,7 +537,7 @@ func (in *ingest) file(s *Store, tx *bolt.Tx, c *counters) error {
 	c.Snapshots++
 	c.RawBytes += uint64(len(p.Body))
 	urlKey := indexKey(in.norm)
-	urls := newURLEntries(tx)
+	urls := newURLEntries(look)
 	ue, err := urls.get(urlKey)
 	if err != nil {
 		return err
@@ -552,7 +557,7 @@ func (in *ingest) file(s *Store, tx *bolt.Tx, c *counters) error {
 		}
 	} else {
 		var bodyID uint64
-		if bodyID, prev, prevID, hashKey, err = lookupBody(tx, in.hash); err != nil {
+		if bodyID, prev, prevID, hashKey, err = lookupBody(look, in.hash); err != nil {
 			return err
 		}
 		if prev != nil {
@@ -704,24 +709,23 @@ func getSnapshot(tx *bolt.Tx, id uint64) (*snapshot, error) {
 // and the first snapshot that had it (decoded) with its id; a nil snapshot
 // when no stored body has that hash.
 func findBody(tx *bolt.Tx, hash [32]byte) (bodyID uint64, first *snapshot, firstID uint64, err error) {
-	bodyID, first, firstID, _, err = lookupBody(tx, hash)
+	bodyID, first, firstID, _, err = lookupBody(newLookups(tx), hash)
 	return bodyID, first, firstID, err
 }
 
 // lookupBody is findBody that also returns, when no stored body has the
 // hash, the key putBodyHash files it under: a new body costs one lookup
 // of its hash, not two.
-func lookupBody(tx *bolt.Tx, hash [32]byte) (bodyID uint64, first *snapshot, firstID uint64, free []byte, err error) {
-	hb := tx.Bucket(bucketBodyHashes)
+func lookupBody(look *lookups, hash [32]byte) (bodyID uint64, first *snapshot, firstID uint64, free []byte, err error) {
 	for _, key := range [][]byte{hash[:bodyHashPrefix], hash[:]} {
-		v := hb.Get(key)
+		v := look.bodyHash(key)
 		if v == nil {
 			return 0, nil, 0, key, nil
 		}
 		if bodyID, firstID, err = decodeBodyHashValue(v); err != nil {
 			return 0, nil, 0, nil, err
 		}
-		if first, err = getSnapshot(tx, firstID); err != nil {
+		if first, err = getSnapshot(look.tx, firstID); err != nil {
 			return 0, nil, 0, nil, err
 		}
 		if first.BodyHash == hash {

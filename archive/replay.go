@@ -364,7 +364,7 @@ func (s *Store) replayNewRecord(tx *bolt.Tx, c *counters, it *replayItem) (bool,
 	}
 	in := s.newIngest(&newsarchive.Page{URL: snap.URL, RequestedURL: snap.RequestedURL, FetchedAt: snap.FetchedAt, Status: snap.Status})
 	snap.Extracted, snap.IsArticle, snap.ContentHash, snap.ExtractErr = true, true, it.art.ContentHash, ""
-	urls := newURLEntries(tx)
+	urls := newURLEntries(newLookups(tx))
 	if err := in.mergeRecord(tx, c, urls, it.snapID, snap, it.art); err != nil {
 		return false, err
 	}

@@ -29,9 +29,9 @@ func putURL(tx *bolt.Tx, key []byte, e urlEntry) error {
 //
 // Only what goes through it sees its changes: everything that reads or
 // writes bucketURLs between the first get and flush must use it. Make a new
-// one for each run of a transaction function (db.Batch may run it again).
+// one for each page filed (db.Batch may run a transaction function again).
 type urlEntries struct {
-	tx    *bolt.Tx
+	look  *lookups  // the transaction's, shared by the pages it files
 	items []urlItem // a page has a few URLs: a slice beats a map
 }
 
@@ -41,7 +41,7 @@ type urlItem struct {
 	dirty bool
 }
 
-func newURLEntries(tx *bolt.Tx) *urlEntries { return &urlEntries{tx: tx} }
+func newURLEntries(look *lookups) *urlEntries { return &urlEntries{look: look} }
 
 // find returns the item of a key, reading it from the file the first time.
 func (u *urlEntries) find(key []byte) (*urlItem, error) {
@@ -50,9 +50,12 @@ func (u *urlEntries) find(key []byte) (*urlItem, error) {
 			return &u.items[i], nil
 		}
 	}
-	e, err := getURL(u.tx, key)
-	if err != nil {
-		return nil, err
+	var e urlEntry
+	if v := u.look.url(key); v != nil {
+		var err error
+		if e, err = decodeURLEntry(v); err != nil {
+			return nil, err
+		}
 	}
 	u.items = append(u.items, urlItem{key: key, e: e})
 	return &u.items[len(u.items)-1], nil
@@ -86,7 +89,7 @@ func (u *urlEntries) set(key []byte, e urlEntry) error {
 func (u *urlEntries) flush() error {
 	for i := range u.items {
 		if it := &u.items[i]; it.dirty {
-			if err := putURL(u.tx, it.key, it.e); err != nil {
+			if err := putURL(u.look.tx, it.key, it.e); err != nil {
 				return err
 			}
 			it.dirty = false
