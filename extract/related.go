@@ -83,7 +83,7 @@ func (a *analysis) findLabelled(base string) []newsarchive.RelatedBlock {
 // inlineRelated reads a short paragraph such as "See also: Title" whose
 // rest is links.
 func (a *analysis) inlineRelated(b *block, base string) (newsarchive.RelatedBlock, bool) {
-	if b.kind != 'p' || b.links == 0 || len(b.text) > 200 {
+	if b.kind != 'p' && b.kind != 'h' || b.links == 0 || len(b.text) > 200 {
 		return newsarchive.RelatedBlock{}, false
 	}
 	i := strings.IndexAny(b.text, ":：")
