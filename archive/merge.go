@@ -83,14 +83,13 @@ func addAlias(urls *urlEntries, c *counters, recSeq uint64, rec *record, u alias
 	if u.raw == "" || u.norm == "" {
 		return nil
 	}
-	key := indexKey(u.norm)
-	e, err := urls.get(key)
+	e, err := urls.get(u.norm)
 	if err != nil {
 		return err
 	}
 	if e.Record == 0 {
 		e.Record = recSeq
-		if err := urls.set(key, e); err != nil {
+		if err := urls.set(u.norm, e); err != nil {
 			return err
 		}
 		c.Aliases++
@@ -107,7 +106,7 @@ func addAlias(urls *urlEntries, c *counters, recSeq uint64, rec *record, u alias
 // 0: the record of its canonical URL, else the record one of its other URLs
 // leads to when that record is on the same site.
 func findRecord(tx *bolt.Tx, urls *urlEntries, canonical string, others ...[]aliasURL) (uint64, error) {
-	if e, err := urls.get(indexKey(canonical)); err != nil || e.Record != 0 {
+	if e, err := urls.get(canonical); err != nil || e.Record != 0 {
 		return e.Record, err
 	}
 	seen := []string{canonical}
@@ -116,7 +115,7 @@ func findRecord(tx *bolt.Tx, urls *urlEntries, canonical string, others ...[]ali
 			continue
 		}
 		seen = append(seen, u.norm)
-		e, err := urls.get(indexKey(u.norm))
+		e, err := urls.get(u.norm)
 		if err != nil {
 			return 0, err
 		}
@@ -166,8 +165,9 @@ func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, urls *urlEntries, seq ui
 	}
 	ids := tx.Bucket(bucketRecordIDs)
 	id := in.guess.ID
+	idKey := recordIDKey(id)
 	if recSeq == 0 {
-		if v := urls.look.recordID(recordIDKey(id)); v != nil {
+		if v := urls.look.recordID(idKey); v != nil {
 			recSeq = keyU64(v)
 		}
 	}
@@ -176,7 +176,7 @@ func (in *ingest) mergeRecord(tx *bolt.Tx, c *counters, urls *urlEntries, seq ui
 		if recSeq, err = tx.Bucket(bucketRecords).NextSequence(); err != nil {
 			return err
 		}
-		if err := ids.Put(recordIDKey(id), u64key(recSeq)); err != nil {
+		if err := ids.Put(idKey, u64key(recSeq)); err != nil {
 			return err
 		}
 		rec = &record{ID: id, URL: canonical, Site: in.guess.Site}

@@ -536,9 +536,8 @@ func (in *ingest) file(s *Store, look *lookups, c *counters) error {
 	in.res.SnapshotID = strconv.FormatUint(seq, 10)
 	c.Snapshots++
 	c.RawBytes += uint64(len(p.Body))
-	urlKey := indexKey(in.norm)
 	urls := newURLEntries(look)
-	ue, err := urls.get(urlKey)
+	ue, err := urls.get(in.norm)
 	if err != nil {
 		return err
 	}
@@ -669,13 +668,13 @@ func (in *ingest) file(s *Store, look *lookups, c *counters) error {
 	if in.res.Outcome == 0 {
 		in.res.Outcome = NotArticle
 	}
-	if snap.BodyID != 0 && extractable(p.Status) && urlKey != nil {
+	if snap.BodyID != 0 && extractable(p.Status) && in.norm != "" {
 		// Read again: filing the article may have made the URL an alias.
-		if ue, err = urls.get(urlKey); err != nil {
+		if ue, err = urls.get(in.norm); err != nil {
 			return err
 		}
 		ue.Latest = seq
-		if err := urls.set(urlKey, ue); err != nil {
+		if err := urls.set(in.norm, ue); err != nil {
 			return err
 		}
 	}

@@ -1,10 +1,6 @@
 package archive
 
-import (
-	"bytes"
-
-	bolt "go.etcd.io/bbolt"
-)
+import bolt "go.etcd.io/bbolt"
 
 // getURL reads the entry of a URL key (indexKey of a normalised URL): the
 // zero entry when the URL is not known or the key is nil.
@@ -36,20 +32,23 @@ type urlEntries struct {
 }
 
 type urlItem struct {
-	key   []byte
+	norm  string // the normalised URL
+	key   []byte // its indexKey
 	e     urlEntry
 	dirty bool
 }
 
 func newURLEntries(look *lookups) *urlEntries { return &urlEntries{look: look} }
 
-// find returns the item of a key, reading it from the file the first time.
-func (u *urlEntries) find(key []byte) (*urlItem, error) {
+// find returns the item of a normalised URL, reading it from the file the
+// first time.
+func (u *urlEntries) find(norm string) (*urlItem, error) {
 	for i := range u.items {
-		if bytes.Equal(u.items[i].key, key) {
+		if u.items[i].norm == norm {
 			return &u.items[i], nil
 		}
 	}
+	key := indexKey(norm)
 	var e urlEntry
 	if v := u.look.url(key); v != nil {
 		var err error
@@ -57,25 +56,26 @@ func (u *urlEntries) find(key []byte) (*urlItem, error) {
 			return nil, err
 		}
 	}
-	u.items = append(u.items, urlItem{key: key, e: e})
+	u.items = append(u.items, urlItem{norm: norm, key: key, e: e})
 	return &u.items[len(u.items)-1], nil
 }
 
-// get is getURL as of the changes made so far.
-func (u *urlEntries) get(key []byte) (urlEntry, error) {
-	if key == nil {
+// get is getURL of a normalised URL's key as of the changes made so far:
+// the zero entry for an unknown or empty URL.
+func (u *urlEntries) get(norm string) (urlEntry, error) {
+	if norm == "" {
 		return urlEntry{}, nil
 	}
-	it, err := u.find(key)
+	it, err := u.find(norm)
 	if err != nil {
 		return urlEntry{}, err
 	}
 	return it.e, nil
 }
 
-// set changes a key's entry; flush writes it.
-func (u *urlEntries) set(key []byte, e urlEntry) error {
-	it, err := u.find(key)
+// set changes the entry of a normalised URL (not empty); flush writes it.
+func (u *urlEntries) set(norm string, e urlEntry) error {
+	it, err := u.find(norm)
 	if err != nil {
 		return err
 	}
