@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"strconv"
 	"sync"
@@ -153,6 +154,9 @@ func (s *Store) finish(in *ingest) {
 	}
 	s.publishDict(in.host, in.dictID, in.dictContent)
 	s.maybeReleaseMapped()
+	if !s.log.Enabled(context.Background(), slog.LevelDebug) {
+		return // the arguments would be boxed for nothing
+	}
 	p := in.page
 	s.log.Debug("archive put", "url", p.URL, "status", p.Status, "outcome", in.res.Outcome.String(),
 		"snapshot", in.res.SnapshotID, "record", in.res.RecordID, "bytes", in.res.BodyBytes)
