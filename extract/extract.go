@@ -144,7 +144,7 @@ var boilerLines = [...]string{
 	"like this", "like loading", "loading paragraph", "loading image", "share this story", "print this page",
 	"learn more", "book now", "shop now", "buy now", "read full review", "jump to details", "read reviews",
 	"check price", "see price", "view deal", "see details", "view details", "see more", "show more",
-	"view more", "load more", "best prices today",
+	"view more", "load more", "best prices today", "advertising", "map",
 }
 
 // paragraphs returns the body paragraphs: the content blocks without
