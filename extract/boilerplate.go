@@ -130,11 +130,17 @@ func hiddenNode(n *html.Node) bool {
 	if id := attr(n, "id"); len(id) > 2 && (id[0] == 'S' || id[0] == 'P') && id[1] == ':' && base36(id[2:]) {
 		return false
 	}
-	// A collapsed accordion or tab panel is text a reader opens with one
-	// click (FAQ answers, "show more" sections).
-	if disclosurePanel(n) {
+	if !hiddenAttr(n) {
 		return false
 	}
+	// A collapsed accordion or tab panel is text a reader opens with one
+	// click (FAQ answers, "show more" sections).
+	return !disclosurePanel(n)
+}
+
+// hiddenAttr reports the attributes that hide an element: hidden,
+// aria-hidden, display:none or visibility:hidden.
+func hiddenAttr(n *html.Node) bool {
 	for _, a := range n.Attr {
 		switch a.Key {
 		case "hidden":

@@ -251,7 +251,7 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 // endMarker reports furniture inside the content that closes an article:
 // a share bar, a tag list, an author box.
 func (a *analysis) endMarker(n *html.Node) bool {
-	if n == nil || !a.inRoots(n) {
+	if n == nil {
 		return false
 	}
 	for p := n; p != nil; p = p.Parent {
@@ -259,7 +259,7 @@ func (a *analysis) endMarker(n *html.Node) bool {
 			ci := classID(p)
 			for _, w := range [...]string{"share", "sharing", "tags", "author-box", "author-bio", "about-author", "author-info"} {
 				if strings.Contains(ci, w) {
-					return true
+					return a.inRoots(p)
 				}
 			}
 			return false
