@@ -5,3 +5,6 @@ const (
 	LearnPages = learnPages
 	FlushPages = flushPages
 )
+
+// MaxDropped bounds the visited copies one lease transaction drops.
+const MaxDropped = maxDropped

@@ -266,30 +266,59 @@ func (f *Frontier) PeekRequest() ([]byte, error) {
 // LeaseRequest moves the oldest queued request to the end of the queue
 // and returns it, in one transaction, so a process killed at any moment
 // leaves it queued. Requests met at the head whose id(req) is visited, or
-// for which id returns false, are removed on the way. It returns nil and no
+// for which id returns false, are removed on the way (at most maxDropped
+// in one transaction, then in the next). It returns nil and no
 // error when the queue is empty. Concurrent calls share their commits; id
 // runs inside the transaction, may run more than once for a request, and
 // must not keep req.
 func (f *Frontier) LeaseRequest(id func(req []byte) (uint64, bool)) ([]byte, error) {
-	var out []byte
-	err := f.write("lease request", func(b *bolt.Bucket) error {
-		out = nil // the transaction may run again
+	for {
+		out, more, err := f.lease(id)
+		if err != nil || out != nil || !more {
+			return out, err
+		}
+	}
+}
+
+// maxDropped bounds the queued copies of visited requests one lease
+// transaction drops. At the end of a crawl the queue holds a copy of every
+// request leased since the crawl last went round it, all visited; dropped
+// in one transaction, those of a 100,000-page crawl made a transaction
+// that read half a GB of the file and held every emptied node until its
+// commit.
+const maxDropped = 512
+
+// lease is one transaction of LeaseRequest: the request leased, or nil and
+// more when maxDropped copies were dropped and the queue goes on.
+func (f *Frontier) lease(id func(req []byte) (uint64, bool)) (out []byte, more bool, err error) {
+	err = f.write("lease request", func(b *bolt.Bucket) error {
+		out, more = nil, false // the transaction may run again
 		q, visited := b.Bucket(frontierQueue), b.Bucket(frontierVisited)
 		n := keyU64(b.Get(frontierQueued))
+		// Walk the head of the queue first and delete after: a cursor
+		// that deletes must start over from the first key, which walked
+		// every emptied leaf again for each request dropped.
+		var gone [][]byte
 		c := q.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.First() {
-			v = append([]byte(nil), v...)
-			// Deleting at a cursor leaves it between keys: start over.
-			if err := c.Delete(); err != nil {
-				return err
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if len(gone) == maxDropped {
+				more = true
+				break
 			}
-			if n > 0 {
-				n--
-			}
+			gone = append(gone, append([]byte(nil), k...))
 			if key, ok := id(v); !ok || visited.Get(u64key(key)) != nil {
 				continue
 			}
-			out = v
+			out = append([]byte(nil), v...)
+			break
+		}
+		for _, k := range gone {
+			if err := q.Delete(k); err != nil {
+				return err
+			}
+		}
+		n -= min(n, uint64(len(gone)))
+		if out != nil {
 			seq, err := q.NextSequence()
 			if err != nil {
 				return err
@@ -298,14 +327,13 @@ func (f *Frontier) LeaseRequest(id func(req []byte) (uint64, bool)) ([]byte, err
 				return err
 			}
 			n++
-			break
 		}
 		return b.Put(frontierQueued, u64key(n))
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return out, nil
+	return out, more, nil
 }
 
 // Commit appends reqs to the queue and records the visited ids, in one

@@ -254,3 +254,41 @@ func TestFrontierLeaseConcurrent(t *testing.T) {
 		t.Errorf("queue size %d, want 0", n)
 	}
 }
+
+// TestFrontierLeaseDropsInSteps queues more visited copies than one lease
+// transaction drops, then a live request: LeaseRequest goes on through
+// several transactions to it, and the queue count follows.
+func TestFrontierLeaseDropsInSteps(t *testing.T) {
+	s, _ := MustOpen(t, nil)
+	f := s.Frontier("big")
+	if err := f.Init(); err != nil {
+		t.Fatal(err)
+	}
+	const done = 3*archive.MaxDropped + 7
+	var reqs [][]byte
+	var visited []uint64
+	for i := 1; i <= done; i++ {
+		reqs = append(reqs, fmt.Appendf(nil, "r%d", i))
+		visited = append(visited, uint64(i))
+	}
+	reqs = append(reqs, []byte("r999999"), []byte("r1"))
+	if err := f.Commit(reqs, visited); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := f.LeaseRequest(reqID); err != nil || string(r) != "r999999" {
+		t.Fatalf("lease %q %v, want r999999", r, err)
+	}
+	// Left: the visited r1 and the lease copy of r999999.
+	if n, _ := f.QueueSize(); n != 2 {
+		t.Errorf("queue size %d, want 2", n)
+	}
+	if err := f.Commit(nil, []uint64{999999}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := f.LeaseRequest(reqID); err != nil || r != nil {
+		t.Fatalf("lease %q %v from a queue of visited copies, want none", r, err)
+	}
+	if n, _ := f.QueueSize(); n != 0 {
+		t.Errorf("queue size %d, want 0", n)
+	}
+}

@@ -1,5 +1,7 @@
 package archive
 
+import "time"
+
 // The archive's share of the process's memory.
 //
 // bbolt reads the file through a shared, read-only memory map, and every
@@ -11,33 +13,42 @@ package archive
 // of RSS that way, while the process's own memory stayed under 80 MB.
 //
 // Those pages are clean copies of the file, which the page cache keeps
-// while memory allows; the process does not need them mapped. So after
-// every releaseEvery bytes of pages written (bbolt's page allocations, a
-// measure of what later transactions read back), the archive tells the
-// kernel it no longer needs the mapped pages (madvise MADV_DONTNEED, where
-// the system has it). The next read of a page maps it again, from the page
+// while memory allows; the process does not need them mapped. So while
+// the archive is written to, and during long reads, it tells the kernel
+// every so often that it no longer needs the mapped pages (madvise
+// MADV_DONTNEED, where the system has it). The next read of a page maps it again, from the page
 // cache when it is still there: nothing is lost, and what the process
 // holds stays about flat however long a scheduled crawl runs.
 
-// releaseEvery is how many bytes of pages may be written between two
-// releases of the mapped pages. The crawl's random lookups (the visited
-// set, the URL index, for every link of every page) and bbolt's
-// copy-on-write, which moves every page it changes, keep touching new
-// parts of the file: in the 100,000-page crawl the map's resident part
-// grew by tens of MB a second, to 130 MB between releases every 64 MiB of
-// stored bodies and to 90 MB every 32 MiB of pages written.
-const releaseEvery = 16 << 20
+// releaseInterval is how often the mapped pages are released while the
+// archive is written to. Counting what was written between releases did
+// not bound what was read: at the end of the 100,000-page crawl the map's
+// resident part jumped by 450 MB within seconds, with few pages written.
+// Released four times a second it stays within what a quarter of a
+// second reads; what that costs is mapping the hot pages (branches, the
+// leaves being appended to) again, a few thousand minor faults a second.
+const releaseInterval = 250 * time.Millisecond
 
-// maybeReleaseMapped releases the mapped pages when releaseEvery bytes of
-// pages were written since the last release.
-func (s *Store) maybeReleaseMapped() {
-	st := s.db.Stats()
-	alloc := st.TxStats.GetPageAlloc()
-	last := s.released.Load()
-	if alloc-last < releaseEvery || !s.released.CompareAndSwap(last, alloc) {
-		return
+// releaser releases the mapped pages every releaseInterval while a write
+// transaction runs or has run since the last tick, until stop is closed.
+func (s *Store) releaser(stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	t := time.NewTicker(releaseInterval)
+	defer t.Stop()
+	var last int64
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		st := s.db.Stats()
+		alloc := st.TxStats.GetPageAlloc()
+		if alloc != last || s.writes.Load() > 0 {
+			last = alloc
+			s.releaseMapped()
+		}
 	}
-	s.releaseMapped()
 }
 
 // releaseChunks is how many chunks of a long read (an export, a WARC

@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"errors"
 	"syscall"
 
 	bolt "go.etcd.io/bbolt"
@@ -23,7 +24,7 @@ func (s *Store) releaseMapped() {
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrClosed) {
 		// Only memory is at stake: say so and go on.
 		s.log.Warn("archive: releasing mapped pages", "path", s.path, "err", err)
 	}

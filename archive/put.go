@@ -153,7 +153,6 @@ func (s *Store) finish(in *ingest) {
 		}
 	}
 	s.publishDict(in.host, in.dictID, in.dictContent)
-	s.maybeReleaseMapped()
 	if !s.log.Enabled(context.Background(), slog.LevelDebug) {
 		return // the arguments would be boxed for nothing
 	}

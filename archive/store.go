@@ -18,20 +18,21 @@ import (
 
 // Store is an open archive file. Its methods are safe for concurrent use.
 type Store struct {
-	db       *bolt.DB
-	path     string
-	opts     Options
-	log      *slog.Logger
-	now      func() time.Time
-	codec    *codec
-	sites    *siteCache
-	dicts    *dictState
-	writes   atomic.Int32 // Put calls inside a write transaction right now
-	released atomic.Int64 // bbolt's page allocations when the mapped pages were last released
-	chunks   atomic.Int64 // chunks read by long reads (see chunkRead)
-	closed   atomic.Bool
-	mu       sync.Mutex   // serialises Close
-	puts     sync.RWMutex // held (read) by Put and PutBatch, so Close waits for them
+	db      *bolt.DB
+	path    string
+	opts    Options
+	log     *slog.Logger
+	now     func() time.Time
+	codec   *codec
+	sites   *siteCache
+	dicts   *dictState
+	writes  atomic.Int32  // Put calls inside a write transaction right now
+	stopRel chan struct{} // closed by Close: stops the releaser (see mapped.go)
+	relDone chan struct{} // closed when the releaser has stopped
+	chunks  atomic.Int64  // chunks read by long reads (see chunkRead)
+	closed  atomic.Bool
+	mu      sync.Mutex   // serialises Close
+	puts    sync.RWMutex // held (read) by Put and PutBatch, so Close waits for them
 }
 
 // Open opens the archive at path, creating it when it does not exist and
@@ -88,6 +89,10 @@ func Open(path string, opts Options) (*Store, error) {
 	s.codec = c
 	s.sites = newSiteCache()
 	s.dicts = newDictState(!opts.NoDictionary && !opts.ReadOnly)
+	if !opts.ReadOnly {
+		s.stopRel, s.relDone = make(chan struct{}), make(chan struct{})
+		go s.releaser(s.stopRel, s.relDone)
+	}
 	return s, nil
 }
 
@@ -211,6 +216,8 @@ func (s *Store) Close() error {
 	if !s.opts.ReadOnly {
 		// The site counts still in memory (see sites.go).
 		ferr = s.flushSites(s.db.Update)
+		close(s.stopRel)
+		<-s.relDone
 	}
 	err := errors.Join(ferr, s.db.Close())
 	s.codec.close()
