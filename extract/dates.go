@@ -48,8 +48,6 @@ type dateFinder struct {
 	cands     []dateCand
 	fetchDay  string
 	haveFetch bool
-	// preferVisible makes a date shown on the page win over the metadata.
-	preferVisible bool
 }
 
 func (f *dateFinder) ok(p parsed) bool {

@@ -29,19 +29,6 @@ func hasAttr(n *html.Node, key string) bool {
 	return false
 }
 
-// isElem reports whether n is an element with one of the given atoms.
-func isElem(n *html.Node, as ...atom.Atom) bool {
-	if n == nil || n.Type != html.ElementNode {
-		return false
-	}
-	for _, a := range as {
-		if n.DataAtom == a {
-			return true
-		}
-	}
-	return false
-}
-
 // maxClassLen is how much of a class or id attribute is looked at.
 const maxClassLen = 512
 
