@@ -80,7 +80,7 @@
 //     A killed process loses the counts of up to 256 pages, never a
 //     snapshot or a record; the profile learns them again from later pages.
 //   - The pages of the file that bbolt's memory map has read are released
-//     to the kernel four times a second while the archive is written, and
+//     to the kernel ten times a second while the archive is written, and
 //     every few MB of a long read (Linux), so the
 //     process's RSS does not grow with the archive in a long crawl.
 //   - A record's identity is decided at its first fetch; a later fetch whose
