@@ -277,6 +277,10 @@ func (f *Frontier) LeaseRequest(id func(req []byte) (uint64, bool)) ([]byte, err
 		if err != nil || out != nil || !more {
 			return out, err
 		}
+		// Dropping a long run of copies reads queue leaves spread over
+		// the file, each fault mapping 64 KB around it: at the end of a
+		// 20,000-page crawl that mapped 70 MB in a tenth of a second.
+		f.s.releaseMapped()
 	}
 }
 
@@ -284,8 +288,8 @@ func (f *Frontier) LeaseRequest(id func(req []byte) (uint64, bool)) ([]byte, err
 // transaction drops. At the end of a crawl the queue holds a copy of every
 // request leased since the crawl last went round it, all visited; dropped
 // in one transaction, those of a 100,000-page crawl made a transaction
-// that read half a GB of the file and held every emptied node until its
-// commit.
+// that mapped hundreds of MB of the file (see LeaseRequest) and held every
+// emptied node until its commit.
 const maxDropped = 512
 
 // lease is one transaction of LeaseRequest: the request leased, or nil and
