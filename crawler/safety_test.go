@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/newsarchive/newsarchive"
 )
 
 func TestParallelismPerHost(t *testing.T) {
@@ -50,6 +52,58 @@ func TestParallelismPerHost(t *testing.T) {
 		if got := int(peak.Load()); got > par {
 			t.Errorf("Parallelism %d: %d requests in flight at once", par, got)
 		}
+	}
+}
+
+// slowSink blocks Put for one URL until release is closed.
+type slowSink struct {
+	memSink
+	block   string
+	release chan struct{}
+}
+
+func (s *slowSink) Put(ctx context.Context, p *newsarchive.Page) error {
+	if strings.HasSuffix(p.URL, s.block) {
+		<-s.release
+	}
+	return s.memSink.Put(ctx, p)
+}
+
+// TestSlotIsForTheRequest checks that a host's slot is held for the
+// request only: with Parallelism 1, a page still being stored (a Sink
+// waiting on the disk, say) does not keep the next page from being
+// fetched.
+func TestSlotIsForTheRequest(t *testing.T) {
+	sink := &slowSink{block: "/p/0", release: make(chan struct{})}
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprint(w, article(0, "/p/0", "/p/1"))
+		case "/p/1":
+			// Fetched while /p/0 is held in the Sink: let it go.
+			once.Do(func() { close(sink.release) })
+			fmt.Fprint(w, article(2))
+		default:
+			fmt.Fprint(w, article(1))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	o := testOptions(sink, srv.URL+"/")
+	o.Parallelism = 1
+	o.IgnoreRobots = true
+	go func() {
+		// Held through storing, the slot would never let /p/1 be fetched.
+		time.Sleep(10 * time.Second)
+		once.Do(func() { close(sink.release) })
+	}()
+	start := time.Now()
+	mustRun(t, o)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the crawl took %v: the next request waited for the page being stored", d)
+	}
+	if len(sink.pages) != 3 {
+		t.Errorf("%d pages stored, want 3", len(sink.pages))
 	}
 }
 
