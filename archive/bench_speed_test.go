@@ -15,6 +15,7 @@ import (
 
 	"github.com/newsarchive/newsarchive"
 	"github.com/newsarchive/newsarchive/archive"
+	"github.com/newsarchive/newsarchive/internal/procstat"
 	"github.com/newsarchive/newsarchive/internal/urlnorm"
 )
 
@@ -100,14 +101,14 @@ func BenchmarkRecordWrites(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				start, cpu := time.Now(), cpuTime()
+				start, cpu := time.Now(), procstat.CPUTime()
 				for i := 0; i < len(pages); i += 1000 {
 					if _, err := s.PutBatch(ctx, pages[i:i+1000]); err != nil {
 						b.Fatal(err)
 					}
 				}
 				el := time.Since(start).Seconds()
-				cpu = cpuTime() - cpu
+				cpu = procstat.CPUTime() - cpu
 				st, _ := s.Stats(ctx)
 				u, err := s.Usage(ctx)
 				if err != nil {
@@ -200,7 +201,7 @@ func benchExport(b *testing.B, n int) {
 	runtime.GC()
 	for b.Loop() {
 		var peak, peakRSS atomic.Uint64
-		rss0 := rssKiB()
+		rss0 := procstat.StatusKiB("VmRSS")
 		done := make(chan struct{})
 		go func() {
 			var ms runtime.MemStats
@@ -214,7 +215,7 @@ func benchExport(b *testing.B, n int) {
 				if ms.HeapInuse > peak.Load() {
 					peak.Store(ms.HeapInuse)
 				}
-				if r := uint64(rssKiB()); r > peakRSS.Load() {
+				if r := uint64(procstat.StatusKiB("VmRSS")); r > peakRSS.Load() {
 					peakRSS.Store(r)
 				}
 			}

@@ -4,35 +4,23 @@ import (
 	"bytes"
 	"context"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/newsarchive/newsarchive"
+	"github.com/newsarchive/newsarchive/internal/procstat"
 )
 
-// rssFileKiB reads the process's resident file-backed memory (RssFile in
-// /proc/self/status), in KiB.
+// rssFileKiB is the process's resident file-backed memory, in KiB.
 func rssFileKiB(t *testing.T) int64 {
 	t.Helper()
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		t.Skipf("no /proc/self/status: %v", err)
+	kb := procstat.StatusKiB("RssFile")
+	if kb == 0 {
+		t.Skip("no RssFile in /proc/self/status")
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "RssFile:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err != nil {
-				t.Fatalf("RssFile: %v", err)
-			}
-			return kb
-		}
-	}
-	t.Skip("no RssFile in /proc/self/status")
-	return 0
+	return kb
 }
 
 // TestReleaseMapped reads every body of an archive through bbolt's map,

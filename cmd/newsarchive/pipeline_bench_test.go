@@ -25,6 +25,7 @@ import (
 	"github.com/newsarchive/newsarchive/crawler"
 	"github.com/newsarchive/newsarchive/extract"
 	"github.com/newsarchive/newsarchive/fixtures"
+	"github.com/newsarchive/newsarchive/internal/procstat"
 )
 
 // The pipeline benchmark of issue 6: a generated site of real-shaped pages
@@ -84,7 +85,7 @@ func BenchmarkPipeline(b *testing.B) {
 		var n int64
 		var d, cpu time.Duration
 		for b.Loop() {
-			start, cpu0 := time.Now(), cpuTime()
+			start, cpu0 := time.Now(), procstat.CPUTime()
 			var next atomic.Int64
 			var wg sync.WaitGroup
 			for range workers {
@@ -102,7 +103,7 @@ func BenchmarkPipeline(b *testing.B) {
 			}
 			wg.Wait()
 			d += time.Since(start)
-			cpu += cpuTime() - cpu0
+			cpu += procstat.CPUTime() - cpu0
 			n += int64(len(pages))
 		}
 		reportPipeline(b, n, d, cpu)
@@ -116,13 +117,13 @@ func BenchmarkPipeline(b *testing.B) {
 		w0 := writtenBytes()
 		for b.Loop() {
 			i++
-			cpu0 := cpuTime()
+			cpu0 := procstat.CPUTime()
 			sum := runPipeline(b, srv.URL, filepath.Join(b.TempDir(), fmt.Sprintf("bench%d.db", i)))
 			if sum.stats.Pages < len(urls) {
 				b.Fatalf("crawled %d pages, want %d: %s", sum.stats.Pages, len(urls), sum)
 			}
 			d += sum.duration
-			cpu += cpuTime() - cpu0
+			cpu += procstat.CPUTime() - cpu0
 			n += int64(sum.stats.Pages)
 		}
 		reportPipeline(b, n, d, cpu)
@@ -136,7 +137,7 @@ func BenchmarkPipeline(b *testing.B) {
 		var n int64
 		var d, cpu time.Duration
 		for b.Loop() {
-			start, cpu0 := time.Now(), cpuTime()
+			start, cpu0 := time.Now(), procstat.CPUTime()
 			c := colly.NewCollector(colly.Async(true), colly.AllowURLRevisit())
 			c.WithTransport(&http.Transport{MaxIdleConns: 100, MaxIdleConnsPerHost: *pipelineParallelism, IdleConnTimeout: 90 * time.Second})
 			if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: *pipelineParallelism}); err != nil {
@@ -151,7 +152,7 @@ func BenchmarkPipeline(b *testing.B) {
 			}
 			c.Wait()
 			d += time.Since(start)
-			cpu += cpuTime() - cpu0
+			cpu += procstat.CPUTime() - cpu0
 			if int(got) != len(urls) {
 				b.Fatalf("colly fetched %d pages, want %d", got, len(urls))
 			}
@@ -181,7 +182,7 @@ func BenchmarkPipelineLarge(b *testing.B) {
 	var pages int64
 	var d time.Duration
 	i := 0
-	cpu0 := cpuTime()
+	cpu0 := procstat.CPUTime()
 	for b.Loop() {
 		i++
 		sum := runPipeline(b, srv.URL, filepath.Join(dir, fmt.Sprintf("large%d.db", i)))
@@ -191,7 +192,7 @@ func BenchmarkPipelineLarge(b *testing.B) {
 		d += sum.duration
 		pages += int64(sum.stats.Pages)
 	}
-	reportPipeline(b, pages, d, cpuTime()-cpu0)
+	reportPipeline(b, pages, d, procstat.CPUTime()-cpu0)
 	if kb := peakRSSKiB(); kb > 0 {
 		b.ReportMetric(float64(kb)/1024, "peak-RSS-MiB")
 	}
@@ -310,22 +311,7 @@ func resetPeakRSS() {
 }
 
 // peakRSSKiB reads VmHWM from /proc/self/status (Linux), or 0.
-func peakRSSKiB() int64 { return statusKiB("VmHWM:") }
-
-// statusKiB reads a field in kB from /proc/self/status (Linux), or 0.
-func statusKiB(field string) int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, field); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb
-		}
-	}
-	return 0
-}
+func peakRSSKiB() int64 { return procstat.StatusKiB("VmHWM") }
 
 // sampleAnonRSS samples the process's anonymous RSS (its heap and stacks,
 // not mapped files) every interval until the returned func is called,
@@ -338,7 +324,7 @@ func sampleAnonRSS(interval time.Duration) func() int64 {
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
-			if kb := statusKiB("RssAnon:"); kb > max {
+			if kb := procstat.StatusKiB("RssAnon"); kb > max {
 				max = kb
 			}
 			select {

@@ -1,15 +1,15 @@
 //go:build unix
 
-package main
+package procstat
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the CPU time (user and system) the process has used: on a
-// busy machine it measures work where wall time measures the neighbours.
-func cpuTime() time.Duration {
+// CPUTime returns the CPU time (user and system) the process has used: on
+// a busy machine it measures work where wall time measures the neighbours.
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
