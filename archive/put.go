@@ -147,7 +147,8 @@ func (s *Store) newIngest(p *newsarchive.Page) *ingest {
 // finish publishes what a committed Put learned.
 func (s *Store) finish(in *ingest) {
 	if in.count {
-		if err := s.countPage(in.host, in.countBlocks); err != nil {
+		// ErrClosed: a flush raced Close, which writes the counts itself.
+		if err := s.countPage(in.host, in.countBlocks); err != nil && !errors.Is(err, ErrClosed) {
 			// The page is stored; only what it teaches about its site is not.
 			s.log.Warn("archive: site profile not updated", "url", in.page.URL, "err", err)
 		}
