@@ -143,6 +143,26 @@ func TestLinkedTableCells(t *testing.T) {
 	}
 }
 
+// TestDateCellsAreData checks that a table's date column stays in the
+// body: a date alone in a cell is data of the table, not a dateline.
+func TestDateCellsAreData(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>Home prices</h1>
+<p>` + prose(0) + `</p><p>` + prose(1) + `</p>
+<table><tr><th>Date</th><th>Change</th></tr>
+<tr><td>1/1/2013</td><td>+13.1%</td></tr>
+<tr><td>March 1, 2013</td><td>+11.9%</td></tr>
+</table><p>` + prose(2) + `</p><p>Published March 3, 2013</p></article></body></html>`
+	body := bodyOf(t, "https://news.example.com/prices", page)
+	for _, want := range []string{"1/1/2013", "March 1, 2013", "+11.9%"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "Published") {
+		t.Errorf("body keeps the dateline:\n%s", body)
+	}
+}
+
 // TestArticleLeadBeforeAd checks that the lead paragraphs of an <article>
 // stay when a template splits its text around an ad: the larger part
 // wins the scoring, the <article> brings back the rest.

@@ -232,7 +232,9 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 		if len(b.key) < 40 && isBoilerLine(b.key) {
 			continue
 		}
-		if len(b.text) < 80 && e.isDateLine(b.text) {
+		// A date alone in a table cell is the table's data (a date
+		// column), not the article's dateline.
+		if len(b.text) < 80 && b.kind != 't' && e.isDateLine(b.text) {
 			continue
 		}
 		if b.kind != 'q' && looksLikeData(b.text) {
