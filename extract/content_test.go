@@ -337,3 +337,30 @@ func TestInlineRelatedLink(t *testing.T) {
 		t.Errorf("related = %+v, want two Related blocks of one link", a.Related)
 	}
 }
+
+// TestPostGridExcerpts checks that a grid of other posts under the
+// article (linked titles over excerpts cut mid-sentence) stays out of the
+// body, while a roundup whose items have linked names over whole
+// sentences stays in.
+func TestPostGridExcerpts(t *testing.T) {
+	var grid, roundup strings.Builder
+	for i := 0; i < 3; i++ {
+		n := strconv.Itoa(i)
+		grid.WriteString(`<article class="post post-` + n + `"><h3><a href="/post-` + n + `">Other post ` + n + `</a></h3>
+<div class="excerpt"><p>When the office denies your claim, it can feel like you have hit a dead end, and many applicants wonder what number ` + n + ` can do about it when</p></div></article>`)
+		roundup.WriteString(`<div class="item"><h3><a href="https://shop.example.net/m` + n + `">Machine ` + n + `</a></h3>
+<p>Machine ` + n + ` is the most affordable machine on this list, with many stitches, good ratings and a sturdy frame for beginners.</p></div>`)
+	}
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>Getting hurt at a gym</h1>
+<p>` + prose(0) + `</p><p>` + prose(1) + `</p><div class="roundup">` + roundup.String() + `</div><p>` + prose(2) + `</p>
+<div class="posts">` + grid.String() + `</div></article></body></html>`
+	body := bodyOf(t, "https://law.example.com/gym", page)
+	if strings.Contains(body, "dead end") || strings.Contains(body, "Other post") {
+		t.Errorf("body keeps the post grid:\n%s", body)
+	}
+	for _, want := range []string{"Machine 0 is the most affordable", "Machine 2 is", prose(2)} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q:\n%s", want, body)
+		}
+	}
+}

@@ -88,6 +88,9 @@ func (e *Extractor) extract(p *newsarchive.Page, doc *goquery.Document, elements
 	}
 
 	related := a.findLabelled(base)
+	// Grids of other posts' excerpts read like prose to the scoring;
+	// they are furniture before the content is chosen.
+	a.markJunk(a.teaserCards(doc.Nodes[0])...)
 	var body *html.Node
 	if b := doc.ChildrenMatcher(htmlMatcher).ChildrenMatcher(bodyMatcher); b.Length() > 0 {
 		body = b.Nodes[0]

@@ -2,6 +2,8 @@ package extract
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -210,4 +212,107 @@ func siteFurniture(n *html.Node) bool {
 		}
 		return false
 	})
+}
+
+// teaserCards returns the cards of post grids: three or more sibling
+// elements of one tag and class, each a short card headed by a link (the
+// title of another post, over its excerpt). A grid of excerpts has the
+// link density of prose, so only its shape gives it away.
+func (a *analysis) teaserCards(n *html.Node) []*html.Node {
+	var out []*html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		kids := 0
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && !skipAtom(c.DataAtom) {
+				kids++
+				walk(c)
+			}
+		}
+		if kids < 3 {
+			return
+		}
+		out = append(out, a.cardsOf(n)...)
+	}
+	walk(n)
+	return out
+}
+
+// cardsOf returns the children of n that are teaser cards, when at least
+// three of one kind are and hardly any of that kind is not.
+func (a *analysis) cardsOf(n *html.Node) []*html.Node {
+	type group struct {
+		cards []*html.Node
+		other int
+	}
+	var groups map[string]*group
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode || skipAtom(c.DataAtom) {
+			continue
+		}
+		s := a.stats[c]
+		if s == nil || s.text == 0 {
+			continue
+		}
+		if groups == nil {
+			groups = map[string]*group{}
+		}
+		k := c.DataAtom.String()
+		g := groups[k]
+		if g == nil {
+			g = &group{}
+			groups[k] = g
+		}
+		if a.teaserCard(c, s) {
+			g.cards = append(g.cards, c)
+		} else {
+			g.other++
+		}
+	}
+	var out []*html.Node
+	for _, g := range groups {
+		if len(g.cards) >= 3 && g.other*5 <= len(g.cards) {
+			out = append(out, g.cards...)
+		}
+	}
+	return out
+}
+
+// teaserCard reports a short element whose first heading is all link and
+// whose longest paragraph is an excerpt cut short.
+func (a *analysis) teaserCard(c *html.Node, s *nstat) bool {
+	if s.text < 30 || s.text > 1000 {
+		return false
+	}
+	h := findFirst(c, func(x *html.Node) bool { return isHeading(x.DataAtom) })
+	if h == nil {
+		return false
+	}
+	hs := a.stats[h]
+	if hs == nil || hs.text == 0 || hs.link*10 < hs.text*9 {
+		return false
+	}
+	var excerpt *html.Node
+	best := 0
+	findFirst(c, func(x *html.Node) bool {
+		if x.DataAtom == atom.P {
+			if ps := a.stats[x]; ps != nil && ps.text > best {
+				excerpt, best = x, ps.text
+			}
+		}
+		return false
+	})
+	return best >= 60 && cutExcerpt(strings.TrimSpace(innerText(excerpt)))
+}
+
+// cutExcerpt reports text that ends mid-sentence or in an ellipsis: an
+// excerpt cut at a number of words.
+func cutExcerpt(t string) bool {
+	for _, e := range [...]string{"...", "…", "[…]", "[...]", "Read more", "Read More", "Continue reading"} {
+		if strings.HasSuffix(t, e) {
+			return true
+		}
+	}
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return unicode.IsLetter(r) || r == ','
 }
