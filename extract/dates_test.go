@@ -177,6 +177,12 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2020-04-17", wantSrc: "text",
 		},
 		{
+			name:     "JSON-LD in the content of a meta tag",
+			head:     `<meta name="script:ld+json" content='{"@type":"Article","headline":"Bridge","datePublished":"2025-11-17T10:00:00Z"}'>`,
+			byline:   `By Ann Lee`,
+			wantDate: "2025-11-17T10:00:00Z", wantSrc: "json-ld",
+		},
+		{
 			// A dated line beside the article (an event list) is not the
 			// article's byline.
 			name:     "a date-classed line outside the article does not overrule the metadata",

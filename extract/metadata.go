@@ -74,6 +74,10 @@ func collectMeta(doc *goquery.Document) *meta {
 						}
 					}
 				}
+				if strings.Contains(content, `"datePublished"`) {
+					// JSON-LD written into a meta tag's content.
+					m.scriptDates = append(m.scriptDates, scriptValues(content, "datePublished", 1)...)
+				}
 			}
 		case atom.Link:
 			rel := strings.ToLower(attr(n, "rel"))
