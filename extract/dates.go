@@ -380,7 +380,7 @@ func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, sc
 	}
 	x.anyDates(f, a)
 	if len(f.cands) == 0 {
-		lastResortDates(f, m)
+		lastResortDates(f, m, a)
 	}
 	return f
 }
@@ -440,7 +440,7 @@ func pubLike(k string) bool {
 // lastResortDates adds what is left when the page dates itself nowhere
 // else: the modification date of its metadata (it was published by
 // then), then a date in the path of its canonical URL or its image.
-func lastResortDates(f *dateFinder, m *meta) {
+func lastResortDates(f *dateFinder, m *meta, a *analysis) {
 	for _, o := range m.ld {
 		if f.addValue(jsonString(o["dateModified"]), "json-ld") {
 			return
@@ -461,11 +461,29 @@ func lastResortDates(f *dateFinder, m *meta) {
 			}
 		}
 	}
-	// A date a small inline script writes into the page:
-	// showDate("2020/04/17 01:43:09").
+	// A shop's image URL carries its upload time as its version:
+	// articles/bridge.png?v=1718993696.
+	for _, u := range []string{m.first("og:image"), m.first("twitter:image")} {
+		if v := versionStamp(u); v != "" && f.addValue(v, "url") {
+			return
+		}
+	}
 	if m.doc == nil {
 		return
 	}
+	// A stamp written for people in an abbr's title:
+	// <abbr title="Freitag, 6. Oktober 2017 um 04:00">6. Oktober</abbr>.
+	for _, n := range m.doc.Find("abbr[title]").Nodes {
+		if siteChrome(n) {
+			continue
+		}
+		if p, ok := f.dp.find(attr(n, "title"), f.dayFirst); ok && f.ok(p) {
+			f.add(p, "time")
+			return
+		}
+	}
+	// A date a small inline script writes into the page:
+	// showDate("2020/04/17 01:43:09").
 	for _, n := range m.doc.Find("body script").Nodes {
 		if n.FirstChild == nil || attr(n, "src") != "" || len(n.FirstChild.Data) > 300 || siteChrome(n) {
 			continue
@@ -473,6 +491,26 @@ func lastResortDates(f *dateFinder, m *meta) {
 		if p, ok := f.dp.find(n.FirstChild.Data, f.dayFirst); ok && f.ok(p) {
 			f.add(p, "text")
 			return
+		}
+	}
+	// The first date written anywhere: the start of a long line ("Dieser
+	// Beitrag wurde am Samstag, 3. Dezember 2011 … veröffentlicht und
+	// unter …"), then the site's header and footer ("Copyright ©
+	// 19.12.2019"), where a clock's today is not the page's date.
+	for pass := 0; pass < 2; pass++ {
+		for i := range a.blocks {
+			b := &a.blocks[i]
+			if b.node == nil || len(b.text) < 8 || siteChrome(b.node) != (pass == 1) || !strings.ContainsAny(b.text, "0123456789") {
+				continue
+			}
+			if pass == 0 && len(b.text) <= 300 {
+				// anyDates read it already.
+				continue
+			}
+			if p, ok := f.dp.find(b.text[:min(len(b.text), 300)], f.dayFirst); ok && f.ok(p) && (!f.haveFetch || p.t.Format("2006-01-02") != f.fetchDay) {
+				f.add(p, "text")
+				return
+			}
 		}
 	}
 }
@@ -709,6 +747,22 @@ func urlDate(f *dateFinder, u string, stamps bool) {
 			}
 		}
 	}
+}
+
+// versionStamp returns the v= query value of an image URL when it is a
+// Unix time in seconds (Shopify's CDN versions its files by upload time),
+// or "".
+func versionStamp(u string) string {
+	i := strings.IndexByte(u, '?')
+	if i < 0 {
+		return ""
+	}
+	for _, kv := range strings.Split(u[i+1:], "&") {
+		if v, ok := strings.CutPrefix(kv, "v="); ok && len(v) == 10 && allDigits(v) {
+			return v
+		}
+	}
+	return ""
 }
 
 // stampLike reports whether a run of digits is a timestamp written

@@ -177,10 +177,32 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2020-04-17", wantSrc: "text",
 		},
 		{
+			// A shop's image URL carries its upload time as a version.
+			name:     "the upload time in the version of the page's image",
+			head:     `<meta property="og:image" content="http://shop.example.com/cdn/shop/articles/bridge.png?v=1718993696">`,
+			byline:   `By Ann Lee`,
+			wantDate: "2024-06-21T18:14:56Z", wantSrc: "url",
+		},
+		{
 			name:     "JSON-LD in the content of a meta tag",
 			head:     `<meta name="script:ld+json" content='{"@type":"Article","headline":"Bridge","datePublished":"2025-11-17T10:00:00Z"}'>`,
 			byline:   `By Ann Lee`,
 			wantDate: "2025-11-17T10:00:00Z", wantSrc: "json-ld",
+		},
+		{
+			name:     "the title of an abbr stamp",
+			head:     ``,
+			byline:   `Visit Austria · <abbr title="Freitag, 6. Oktober 2017 um 04:00" data-utime="1507287600"><span>6. Oktober</span></abbr>`,
+			wantDate: "2017-10-06", wantSrc: "time",
+		},
+		{
+			// The only date of the page is in its footer: better than none,
+			// unless it is the day of the fetch (a clock).
+			name:     "a dated footer line when nothing else dates the page",
+			head:     ``,
+			byline:   `By Ann Lee`,
+			aside:    `<footer><p>Copyright © 19.12.2019 - 12:14 h by Example GmbH</p></footer>`,
+			wantDate: "2019-12-19", wantSrc: "text",
 		},
 		{
 			// A dated line beside the article (an event list) is not the
