@@ -122,6 +122,7 @@ func (f *dateFinder) best() (dateCand, bool) {
 	if len(f.cands) == 0 {
 		return dateCand{}, false
 	}
+	f.readAsAnchored()
 	order := f.cands
 	if f.haveFetch {
 		var kept []dateCand
@@ -178,6 +179,35 @@ func (f *dateFinder) best() (dateCand, bool) {
 		}
 	}
 	return best, true
+}
+
+// readAsAnchored turns a numeric date of the page that reads both ways
+// (03/10/2023) to its other reading when only that one is the day of the
+// URL or the structured data: the site meant 3 October, whatever the
+// page's language suggests.
+func (f *dateFinder) readAsAnchored() {
+	var anchors map[string]bool
+	for _, c := range f.cands {
+		if c.source == "url" || c.source == "json-ld" || c.source == "meta" {
+			if anchors == nil {
+				anchors = map[string]bool{}
+			}
+			anchors[c.p.t.Format("2006-01-02")] = true
+		}
+	}
+	if anchors == nil {
+		return
+	}
+	for i := range f.cands {
+		c := &f.cands[i]
+		if c.source != "text" && c.source != "time" || anchors[c.p.t.Format("2006-01-02")] {
+			continue
+		}
+		if s, ok := c.p.swapped(); ok && anchors[s.t.Format("2006-01-02")] {
+			s.shortYear = c.p.shortYear
+			c.p = s
+		}
+	}
 }
 
 // shownInstead returns the date the reader is shown when the structured
@@ -716,11 +746,22 @@ func urlDate(f *dateFinder, u string, stamps bool) {
 			continue
 		}
 		sep, mo, sep2, d := toks[i+1], toks[i+2], toks[i+3], toks[i+4]
-		if sep.kind == 's' && sep.s == sep2.s && (sep.s == "/" || sep.s == "-") && mo.kind == 'n' && d.kind == 'n' && len(mo.s) == 2 && len(d.s) <= 2 {
-			if p, ok := mk(t.n, mo.n, d.n); ok {
-				f.add(p, "url")
-				return
-			}
+		if sep.kind != 's' || sep.s != sep2.s || sep.s != "/" && sep.s != "-" || d.kind != 'n' || len(d.s) > 2 {
+			continue
+		}
+		month := 0
+		switch {
+		case mo.kind == 'n' && len(mo.s) <= 2:
+			// /2024/12/02/, and Squarespace's /2017/7/12/.
+			month = mo.n
+		case mo.kind == 'w' && (i+5 == len(toks) || toks[i+5].s == "/"):
+			// /2023/october/03/: a month's name, and a day that ends a
+			// segment (not /2023/march/10-tips).
+			month = int(f.dp.months[mo.s])
+		}
+		if p, ok := mk(t.n, month, d.n); ok {
+			f.add(p, "url")
+			return
 		}
 	}
 	// /29-10-2021: day first, as everywhere but the US, unless the month

@@ -99,6 +99,32 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2021-10-29", wantSrc: "url",
 		},
 		{
+			name:     "a month name in the URL",
+			url:      "https://news.example.com/blog/2023/october/03/bridge-vote",
+			byline:   `By Ann Lee`,
+			wantDate: "2023-10-03", wantSrc: "url",
+		},
+		{
+			name:     "a month and day of one digit in the URL",
+			url:      "https://news.example.com/home/2017/7/12/bridge-vote",
+			byline:   `By Ann Lee`,
+			wantDate: "2017-07-12", wantSrc: "url",
+		},
+		{
+			name:     "not a date: a year and two ids in the URL",
+			url:      "https://news.example.com/home/2017/7/123/bridge-vote",
+			byline:   `By Ann Lee`,
+			wantDate: "", wantSrc: "",
+		},
+		{
+			// 03/10/2023 reads as March 10 in English, but the URL says
+			// which of its two readings the site meant.
+			name:     "the URL decides how a numeric byline date reads",
+			url:      "https://news.example.com/blog/2023/october/03/bridge-vote",
+			byline:   `Ann Lee · 03/10/2023`,
+			wantDate: "2023-10-03", wantSrc: "text",
+		},
+		{
 			name:     "a date a script writes into the site header is not the article's",
 			head:     ``,
 			byline:   `By Ann Lee</div></article></main><header><script>showDate("2020/04/17")</script></header><main><article><div>`,
