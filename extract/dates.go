@@ -161,7 +161,9 @@ func (f *dateFinder) best() (dateCand, bool) {
 		}
 	}
 	best := order[win.first]
-	if v, ok := shownInstead(best, order); ok {
+	if v, ok := labelled(order); ok && v.p.t.Format("2006-01-02") != best.p.t.Format("2006-01-02") {
+		best = v
+	} else if v, ok := shownInstead(best, order); ok {
 		best = v
 	} else if v, ok := localDay(best, order); ok {
 		best = v
@@ -208,6 +210,16 @@ func (f *dateFinder) readAsAnchored() {
 			c.p = s
 		}
 	}
+}
+
+// labelled returns the date a publication label introduces, if any.
+func labelled(cands []dateCand) (dateCand, bool) {
+	for _, c := range cands {
+		if c.kind == "label" {
+			return c, true
+		}
+	}
+	return dateCand{}, false
 }
 
 // shownInstead returns the date the reader is shown when the structured
@@ -409,6 +421,7 @@ func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, sc
 		f.addValue(h.DatePublished, src)
 	}
 	x.anyDates(f, a)
+	labelledDate(f, a)
 	if len(f.cands) == 0 {
 		lastResortDates(f, m, a)
 	}
@@ -703,6 +716,118 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 			break
 		}
 	}
+}
+
+// pubLabels are the words that say the date after them is the
+// publication's, lower case.
+var pubLabels = [...]string{
+	"originally published", "first published", "published", "publish date", "publication date",
+	"date published", "posted", "veröffentlicht", "erschienen", "publiziert", "publié", "paru le",
+	"mis en ligne", "publicado", "publicación", "pubblicato", "gepubliceerd", "opublikowano",
+	"опубликовано", "yayınlanma", "yayın tarihi",
+}
+
+// updateWords say a date is a revision's.
+var updateWords = [...]string{"update", "modifi", "revised", "aktualisiert", "geändert", "mis à jour", "actualizado", "atualizado", "aggiornato", "bijgewerkt", "обновлено", "güncelleme"}
+
+// labelledDate adds the first date of the page that a publication label
+// introduces: "Published Apr 26, 2023", "Erschienen am: 13.10.2021" (the
+// label may be an element of its own just before the date), "Posted on
+// April 13, 2023". Such a date says in words what it is, so it wins over
+// a metadata date; see best. Dates in the site's header and footer, in
+// quotations and after an update word ("Updated March 3, 2025") are not
+// taken.
+func labelledDate(f *dateFinder, a *analysis) {
+	lastContent := len(a.blocks) - 1
+	for i := len(a.blocks) - 1; i >= 0; i-- {
+		if a.blocks[i].inContent {
+			lastContent = i
+			break
+		}
+	}
+	prev := ""
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		text := b.text
+		label := prev
+		prev = ""
+		if len(text) <= 40 {
+			prev = strings.TrimRight(strings.ToLower(strings.TrimSpace(text)), ": ")
+		}
+		if i > lastContent {
+			// Teasers and comments after the article.
+			break
+		}
+		if b.node == nil || len(text) > 300 || !strings.ContainsAny(text, "0123456789") || siteChrome(b.node) || inQuote(b.node) {
+			continue
+		}
+		low := strings.ToLower(text)
+		after := ""
+		if endsWithPubLabel(label) {
+			after = low
+		} else if j := pubLabelAt(low); j >= 0 && j <= 60 {
+			// A label that opens its line, not one in a sentence
+			// ("… publiziert das THW am Sonntag, 17.10.2021").
+			after = low[j:]
+		}
+		if after == "" {
+			continue
+		}
+		after = after[:min(len(after), 80)]
+		if strings.Contains(low, "last published") {
+			// "Last published Apr 8, 2024": the latest revision.
+			continue
+		}
+		if p, ok := f.dp.find(after, f.dayFirst); ok && f.ok(p) && !updateBefore(after, p, f) {
+			f.cands = append(f.cands, dateCand{p: p, source: "text", kind: "label", line: true})
+			return
+		}
+	}
+}
+
+// pubLabelAt returns where the first publication label of s ends, or -1.
+func pubLabelAt(s string) int {
+	best := -1
+	for _, l := range pubLabels {
+		if i := strings.Index(s, l); i >= 0 && (best < 0 || i+len(l) < best) {
+			best = i + len(l)
+		}
+	}
+	return best
+}
+
+// endsWithPubLabel reports whether a short line is a publication label
+// for the line after it: "Published", "Erschienen am:", "Posted on".
+func endsWithPubLabel(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, w := range [...]string{" am", " on", " le", " el", " em", " il", " op"} {
+		s = strings.TrimSuffix(s, w)
+	}
+	for _, l := range pubLabels {
+		if strings.HasSuffix(s, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// updateBefore reports whether an update word stands between the label
+// and the date p read from s: "published 2019, updated March 3, 2025".
+func updateBefore(s string, p parsed, f *dateFinder) bool {
+	for k := 8; k <= len(s); k++ {
+		if q, ok := f.dp.find(s[:k], f.dayFirst); ok && q.t.Equal(p.t) {
+			head := s[:k]
+			for _, w := range updateWords {
+				if strings.Contains(head, w) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
 }
 
 // anyDates adds the first dates written anywhere outside the site's

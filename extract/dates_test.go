@@ -125,6 +125,27 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2023-10-03", wantSrc: "text",
 		},
 		{
+			// The page says in words which date is the publication's.
+			name:     "a date labelled published wins over a metadata date",
+			head:     `<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2025-08-21"}</script>`,
+			byline:   `By Claire Wilson, Published Apr 26, 2023`,
+			aside:    `<p>Site news, August 21, 2025: our new look</p>`,
+			wantDate: "2023-04-26", wantSrc: "text",
+		},
+		{
+			name:     "a publication label in an element of its own",
+			head:     `<meta property="article:published_time" content="2021-10-15">`,
+			byline:   `<span class="label">Erschienen am:</span></div><div class="x">13.10.2021`,
+			aside:    `<p>Termine: 15.10.2021 Sitzung des Vorstands</p>`,
+			wantDate: "2021-10-13", wantSrc: "text",
+		},
+		{
+			name:     "published, not updated, in a line with both",
+			head:     `<meta property="article:published_time" content="2024-02-01">`,
+			byline:   `Updated March 3, 2025 · Originally published on 26 Sep 2019`,
+			wantDate: "2019-09-26", wantSrc: "text",
+		},
+		{
 			name:     "a date a script writes into the site header is not the article's",
 			head:     ``,
 			byline:   `By Ann Lee</div></article></main><header><script>showDate("2020/04/17")</script></header><main><article><div>`,
