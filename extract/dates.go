@@ -563,7 +563,8 @@ func lastResortDates(f *dateFinder, m *meta, a *analysis) {
 func (x *Extractor) timeDates(f *dateFinder, m *meta, scope *html.Node) {
 	var inScope, other []*html.Node
 	for _, t := range m.times {
-		if siteFurniture(t) {
+		if siteFurniture(t) || inQuote(t) {
+			// An embedded post or a quotation has its author's date.
 			continue
 		}
 		if isModifiedHint(classID(t)) || (t.Parent != nil && isModifiedHint(classID(t.Parent))) {

@@ -146,6 +146,12 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2019-09-26", wantSrc: "text",
 		},
 		{
+			name:     "the <time> of an embedded post is not the article's",
+			byline:   `Dienstag, 29. Januar 2019`,
+			end:      `<blockquote class="instagram-media"><p>Ein Beitrag geteilt von Vreni Frost am <time datetime="2018-03-12T19:30:12+00:00">Mär 12, 2018</time></p></blockquote>`,
+			wantDate: "2019-01-29", wantSrc: "text",
+		},
+		{
 			name:     "a date a script writes into the site header is not the article's",
 			head:     ``,
 			byline:   `By Ann Lee</div></article></main><header><script>showDate("2020/04/17")</script></header><main><article><div>`,
