@@ -91,6 +91,9 @@ func (f *dateFinder) addValue(v, source string) bool {
 func candWeight(c dateCand) float64 {
 	switch c.source {
 	case "json-ld", "meta":
+		if c.kind == "out" {
+			return 1
+		}
 		return 3
 	case "time":
 		if c.kind == "out" {
@@ -386,7 +389,15 @@ func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, sc
 			f.addValue(v, "meta")
 		}
 	}
-	for _, n := range m.itemprops["datepublished"] {
+	props := m.itemprops["datepublished"]
+	// Many in the body are the dates of a list of teasers (cards of
+	// related articles), not the article's.
+	teasers := len(props) > 2
+	for _, n := range props {
+		kind := ""
+		if teasers && !inHead(n) {
+			kind = "out"
+		}
 		v := attr(n, "datetime")
 		if v == "" {
 			v = attr(n, "content")
@@ -399,7 +410,9 @@ func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, sc
 			v = innerText(n)
 			src = "text"
 		}
-		f.addValue(v, src)
+		if p, ok := f.dp.parseMachine(v); ok && v != "" {
+			f.addKind(p, src, kind)
+		}
 	}
 	for _, o := range m.ldOther {
 		f.addValue(jsonString(o["datePublished"]), "json-ld")
@@ -980,6 +993,16 @@ func datedChild(n *html.Node) bool {
 		return false
 	}
 	return walk(n)
+}
+
+// inHead reports whether n is in the document's head.
+func inHead(n *html.Node) bool {
+	for p := n; p != nil; p = p.Parent {
+		if p.DataAtom == atom.Head {
+			return true
+		}
+	}
+	return false
 }
 
 // inQuote reports whether n is inside a blockquote: an embedded post or

@@ -152,6 +152,14 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2019-01-29", wantSrc: "text",
 		},
 		{
+			// Cards of related articles, each with its itemprop date.
+			name:     "the itemprop dates of a list of teasers",
+			head:     `<meta name="date" content="March 27, 2025">`,
+			byline:   `By Ann Lee`,
+			aside:    `<div class="card"><span itemprop="datePublished" content="2026-03-13T12:00:00+00:00">Mar 13, 2026</span></div><div class="card"><span itemprop="datePublished" content="2026-03-13T11:00:00+00:00">Mar 13, 2026</span></div><div class="card"><span itemprop="datePublished" content="2026-03-10T14:09:58+00:00">Mar 10, 2026</span></div>`,
+			wantDate: "2025-03-27", wantSrc: "meta",
+		},
+		{
 			name:     "a date a script writes into the site header is not the article's",
 			head:     ``,
 			byline:   `By Ann Lee</div></article></main><header><script>showDate("2020/04/17")</script></header><main><article><div>`,
