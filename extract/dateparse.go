@@ -26,19 +26,21 @@ func monthNames() map[string]time.Month {
 	}
 	// English, French, German, Spanish, Portuguese, Italian, Dutch,
 	// Swedish/Danish/Norwegian, Indonesian, Turkish, Polish, Czech,
-	// Russian, Ukrainian, Greek (genitive and nominative where they differ).
-	add(time.January, "january", "jan", "janvier", "janv", "januar", "jänner", "jän", "enero", "ene", "janeiro", "gennaio", "gen", "januari", "ocak", "stycznia", "styczeń", "styczen", "sty", "ledna", "leden", "января", "январь", "янв", "січня", "січень", "ιανουαρίου", "ιανουάριος", "tammikuuta")
-	add(time.February, "february", "feb", "février", "fevrier", "févr", "fevr", "fév", "februar", "febrero", "fevereiro", "fev", "febbraio", "februari", "şubat", "subat", "lutego", "luty", "lut", "února", "unora", "únor", "февраля", "февраль", "фев", "лютого", "лютий", "φεβρουαρίου", "helmikuuta")
-	add(time.March, "march", "mar", "mars", "märz", "maerz", "mär", "marzo", "março", "marco", "mrt", "maart", "mart", "marca", "marzec", "března", "brezna", "březen", "марта", "март", "мар", "березня", "березень", "μαρτίου", "maaliskuuta")
-	add(time.April, "april", "apr", "avril", "avr", "abril", "abr", "aprile", "nisan", "kwietnia", "kwiecień", "kwi", "dubna", "duben", "апреля", "апрель", "апр", "квітня", "квітень", "απριλίου", "huhtikuuta")
-	add(time.May, "may", "mai", "mayo", "maio", "maggio", "mag", "mei", "maj", "mayıs", "mayis", "maja", "května", "kvetna", "květen", "мая", "май", "травня", "травень", "μαΐου", "toukokuuta")
-	add(time.June, "june", "jun", "juin", "juni", "junio", "junho", "giugno", "giu", "haziran", "czerwca", "czerwiec", "cze", "června", "cervna", "červen", "июня", "июнь", "июн", "червня", "червень", "ιουνίου", "kesäkuuta")
-	add(time.July, "july", "jul", "juillet", "juil", "juli", "julio", "julho", "luglio", "lug", "temmuz", "lipca", "lipiec", "lip", "července", "cervence", "červenec", "июля", "июль", "июл", "липня", "липень", "ιουλίου", "heinäkuuta")
-	add(time.August, "august", "aug", "août", "aout", "agosto", "augustus", "agustus", "agu", "ağustos", "agustos", "sierpnia", "sierpień", "sie", "srpna", "srpen", "августа", "август", "авг", "серпня", "серпень", "αυγούστου", "elokuuta")
-	add(time.September, "september", "sep", "sept", "septembre", "septiembre", "setiembre", "setembro", "set", "settembre", "eylül", "eylul", "września", "wrzesnia", "wrzesień", "wrz", "září", "zari", "сентября", "сентябрь", "сен", "вересня", "вересень", "σεπτεμβρίου", "syyskuuta")
-	add(time.October, "october", "oct", "octobre", "oktober", "okt", "octubre", "outubro", "out", "ottobre", "ott", "ekim", "października", "pazdziernika", "październik", "paź", "října", "rijna", "říjen", "октября", "октябрь", "окт", "жовтня", "жовтень", "οκτωβρίου", "lokakuuta")
-	add(time.November, "november", "nov", "novembre", "noviembre", "novembro", "kasım", "kasim", "listopada", "listopad", "lis", "ноября", "ноябрь", "ноя", "листопада", "листопад", "νοεμβρίου", "marraskuuta")
-	add(time.December, "december", "dec", "décembre", "decembre", "déc", "dezember", "dez", "diciembre", "dic", "dezembro", "dicembre", "desember", "des", "aralık", "aralik", "grudnia", "grudzień", "gru", "prosince", "prosinec", "декабря", "декабрь", "дек", "грудня", "грудень", "δεκεμβρίου", "joulukuuta")
+	// Russian, Ukrainian, Greek (genitive and nominative where they
+	// differ), Arabic (the Egyptian names, and the one-word Levantine
+	// names that are written beside them: "نيسان / أبريل").
+	add(time.January, "january", "jan", "janvier", "janv", "januar", "jänner", "jän", "enero", "ene", "janeiro", "gennaio", "gen", "januari", "ocak", "stycznia", "styczeń", "styczen", "sty", "ledna", "leden", "января", "январь", "янв", "січня", "січень", "ιανουαρίου", "ιανουάριος", "tammikuuta", "يناير")
+	add(time.February, "february", "feb", "février", "fevrier", "févr", "fevr", "fév", "februar", "febrero", "fevereiro", "fev", "febbraio", "februari", "şubat", "subat", "lutego", "luty", "lut", "února", "unora", "únor", "февраля", "февраль", "фев", "лютого", "лютий", "φεβρουαρίου", "helmikuuta", "فبراير", "شباط")
+	add(time.March, "march", "mar", "mars", "märz", "maerz", "mär", "marzo", "março", "marco", "mrt", "maart", "mart", "marca", "marzec", "března", "brezna", "březen", "марта", "март", "мар", "березня", "березень", "μαρτίου", "maaliskuuta", "مارس", "آذار")
+	add(time.April, "april", "apr", "avril", "avr", "abril", "abr", "aprile", "nisan", "kwietnia", "kwiecień", "kwi", "dubna", "duben", "апреля", "апрель", "апр", "квітня", "квітень", "απριλίου", "huhtikuuta", "أبريل", "ابريل", "نيسان")
+	add(time.May, "may", "mai", "mayo", "maio", "maggio", "mag", "mei", "maj", "mayıs", "mayis", "maja", "května", "kvetna", "květen", "мая", "май", "травня", "травень", "μαΐου", "toukokuuta", "مايو", "أيار")
+	add(time.June, "june", "jun", "juin", "juni", "junio", "junho", "giugno", "giu", "haziran", "czerwca", "czerwiec", "cze", "června", "cervna", "červen", "июня", "июнь", "июн", "червня", "червень", "ιουνίου", "kesäkuuta", "يونيو", "حزيران")
+	add(time.July, "july", "jul", "juillet", "juil", "juli", "julio", "julho", "luglio", "lug", "temmuz", "lipca", "lipiec", "lip", "července", "cervence", "červenec", "июля", "июль", "июл", "липня", "липень", "ιουλίου", "heinäkuuta", "يوليو", "تموز")
+	add(time.August, "august", "aug", "août", "aout", "agosto", "augustus", "agustus", "agu", "ağustos", "agustos", "sierpnia", "sierpień", "sie", "srpna", "srpen", "августа", "август", "авг", "серпня", "серпень", "αυγούστου", "elokuuta", "أغسطس", "اغسطس", "آب")
+	add(time.September, "september", "sep", "sept", "septembre", "septiembre", "setiembre", "setembro", "set", "settembre", "eylül", "eylul", "września", "wrzesnia", "wrzesień", "wrz", "září", "zari", "сентября", "сентябрь", "сен", "вересня", "вересень", "σεπτεμβρίου", "syyskuuta", "سبتمبر", "أيلول")
+	add(time.October, "october", "oct", "octobre", "oktober", "okt", "octubre", "outubro", "out", "ottobre", "ott", "ekim", "października", "pazdziernika", "październik", "paź", "října", "rijna", "říjen", "октября", "октябрь", "окт", "жовтня", "жовтень", "οκτωβρίου", "lokakuuta", "أكتوبر", "اكتوبر")
+	add(time.November, "november", "nov", "novembre", "noviembre", "novembro", "kasım", "kasim", "listopada", "listopad", "lis", "ноября", "ноябрь", "ноя", "листопада", "листопад", "νοεμβρίου", "marraskuuta", "نوفمبر")
+	add(time.December, "december", "dec", "décembre", "decembre", "déc", "dezember", "dez", "diciembre", "dic", "dezembro", "dicembre", "desember", "des", "aralık", "aralik", "grudnia", "grudzień", "gru", "prosince", "prosinec", "декабря", "декабрь", "дек", "грудня", "грудень", "δεκεμβρίου", "joulukuuta", "ديسمبر")
 	return m
 }
 
@@ -389,6 +391,10 @@ func (dp *dateParser) matchAt(toks []token, i int, dayFirst bool) (parsed, bool)
 		if mw := at(k); mw.kind == 'w' {
 			if mo, ok := dp.months[mw.s]; ok {
 				k++
+				if at(k).s == "/" && at(k+1).kind == 'w' && dp.months[at(k+1).s] == mo {
+					// "24 نيسان / أبريل 2020": one month in two calendars' names.
+					k += 2
+				}
 				if at(k).s == "." || at(k).s == "," {
 					k++
 				}
