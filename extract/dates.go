@@ -524,6 +524,13 @@ func lastResortDates(f *dateFinder, m *meta, a *analysis) {
 			return
 		}
 	}
+	// "(Notizia del 14 Gennaio 2020)" in the page's description.
+	if d := m.description(); d != "" {
+		if p, ok := f.dp.find(d, f.dayFirst); ok && f.ok(p) {
+			f.add(p, "meta")
+			return
+		}
+	}
 	if m.doc == nil {
 		return
 	}
@@ -564,6 +571,30 @@ func lastResortDates(f *dateFinder, m *meta, a *analysis) {
 				continue
 			}
 			if p, ok := f.dp.find(b.text[:min(len(b.text), 300)], f.dayFirst); ok && f.ok(p) && (!f.haveFetch || p.t.Format("2006-01-02") != f.fetchDay) {
+				f.add(p, "text")
+				return
+			}
+		}
+	}
+	// A short date-classed stamp with a two-digit year: a forum post's
+	// "28.09.19".
+	for _, n := range m.doc.Find(`[class*="date"], [class*="Date"], [class*="time"], [class*="Time"]`).Nodes {
+		if siteChrome(n) {
+			continue
+		}
+		// The date and the time may be spans of their own, with no
+		// space between: <span>28.09.19</span><span>12:44</span>.
+		texts := []string{innerText(n)}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				texts = append(texts, innerText(c))
+			}
+		}
+		for _, t := range texts {
+			if len(t) > 40 || !strings.ContainsAny(t, "0123456789") {
+				continue
+			}
+			if p, ok := f.dp.findLine(t, f.dayFirst); ok && f.ok(p) {
 				f.add(p, "text")
 				return
 			}

@@ -266,6 +266,19 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2019-12-19", wantSrc: "text",
 		},
 		{
+			name:     "a date in the description when nothing else dates the page",
+			head:     `<meta name="description" content="ORSO MARSICANO: 2019 UN ANNO DA RECORD (Notizia del 14 Gennaio 2020)">`,
+			byline:   `By Ann Lee`,
+			wantDate: "2020-01-14", wantSrc: "meta",
+		},
+		{
+			// A forum thread: the first post's stamp, with a two-digit year.
+			name:     "a date-classed stamp with a two-digit year when nothing else dates the page",
+			byline:   `By Ann Lee`,
+			aside:    `<div class="comments"><span class="CommentTime"><span>28.09.19</span><span>12:44</span></span><p>` + strings.Repeat("Hat jemand eine Idee, was ich tun kann? ", 8) + `</p></div>`,
+			wantDate: "2019-09-28", wantSrc: "text",
+		},
+		{
 			// A dated line beside the article (an event list) is not the
 			// article's byline.
 			name:     "a date-classed line outside the article does not overrule the metadata",
