@@ -714,6 +714,12 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 	// One candidate from each list: the date-classed lines, the zone under
 	// the headline, the short lines of the article.
 	var found [3]*dateCand
+	if k := slices.Index(firstIn, true); k > 0 {
+		// A date-classed line in the article before those outside it (a
+		// teaser above it in a column).
+		first = append([]string{first[k]}, slices.Delete(slices.Clone(first), k, k+1)...)
+		firstIn = append([]bool{true}, slices.Delete(slices.Clone(firstIn), k, k+1)...)
+	}
 	for li, list := range [][]string{first, zone, second} {
 		for j, t := range list {
 			find := f.dp.findLine

@@ -178,6 +178,13 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2025-04-19", wantSrc: "text",
 		},
 		{
+			name:     "a date-classed line in the article over one in a column before it",
+			before:   `<p class="post-date">November 25, 2025</p>`,
+			byline:   `By Ann Lee`,
+			end:      `<p class="post-date">December 17, 2025</p>`,
+			wantDate: "2025-12-17", wantSrc: "text",
+		},
+		{
 			name:     "a two-digit year on a short line of the article",
 			byline:   `Photo: Ann Lee`,
 			end:      `<p>von Klaus-Peter Schöppner, 8.5.12</p>`,
