@@ -396,6 +396,8 @@ func (s *Store) prepare(in *ingest) error {
 	if !in.hasBody {
 		return nil
 	}
+	s.cpu <- struct{}{}
+	defer func() { <-s.cpu }()
 	if !in.checked {
 		if err := s.view(func(tx *bolt.Tx) error { return s.checkKnown(newLookups(tx), in) }); err != nil {
 			return err

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -318,6 +321,43 @@ func TestConcurrentPut(t *testing.T) {
 	}
 	if st.Snapshots != 100 || st.Records != 25 || st.Versions != 25 {
 		t.Errorf("stats %+v, want 100 snapshots, 25 records, 25 versions", st)
+	}
+}
+
+// However many goroutines call Put, only as many pages as there are CPUs
+// are extracted (and compressed) at once: the crawler keeps dozens of
+// pages waiting for commits, and each extraction holds megabytes.
+func TestPutExtractsAtMostOnePagePerCPU(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	f := &fakeExtractor{}
+	var now, most atomic.Int32
+	opts := archive.DefaultOptions()
+	opts.NoSync = true
+	opts.Extract = func(p *newsarchive.Page) (*newsarchive.Article, error) {
+		n := now.Add(1)
+		defer now.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		time.Sleep(20 * time.Millisecond) // long enough for the others to pile up
+		return f.Extract(p)
+	}
+	s, err := archive.Open(filepath.Join(t.TempDir(), "cpu.db"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			p := page(fmt.Sprintf("https://news.example/%d", i), day, "", "", fmt.Sprint("H", i), "text")
+			if _, err := s.Put(context.Background(), p); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if m := most.Load(); m != 2 {
+		t.Errorf("%d pages extracted at once by 16 Puts, want 2 (GOMAXPROCS)", m)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,6 +34,11 @@ type Store struct {
 	closed  atomic.Bool
 	mu      sync.Mutex   // serialises Close
 	puts    sync.RWMutex // held (read) by Put and PutBatch, so Close waits for them
+	// cpu bounds the pages being extracted and compressed at once to the
+	// CPUs, however many goroutines call Put: more would only take turns
+	// on the cores while each holds its working memory (a parsed page is
+	// megabytes). Puts waiting for a commit hold none of it.
+	cpu chan struct{}
 }
 
 // Open opens the archive at path, creating it when it does not exist and
@@ -70,7 +76,8 @@ func Open(path string, opts Options) (*Store, error) {
 	if db.MaxBatchDelay <= 0 {
 		db.MaxBatchDelay = 2 * time.Millisecond
 	}
-	s := &Store{db: db, path: path, opts: opts, log: opts.Logger, now: opts.Now}
+	s := &Store{db: db, path: path, opts: opts, log: opts.Logger, now: opts.Now,
+		cpu: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
