@@ -152,7 +152,11 @@ func crawlInto(ctx context.Context, e *env, store *archive.Store, job *crawler.J
 		err = fmt.Errorf("crawl: stopped by signal; the archive is consistent, run the same command again to continue")
 	}
 	if err == nil && st.Pages == 0 && st.Errors > 0 {
-		err = fmt.Errorf("crawl: no page could be fetched (%d errors, logged above; seeds on a private or loopback address need --allow-private)", st.Errors)
+		hint := ""
+		if !opts.AllowPrivate {
+			hint = "; seeds on a private or loopback address need --allow-private (allow_private: true in a job file)"
+		}
+		err = fmt.Errorf("crawl: no page could be fetched (%d errors, logged above%s)", st.Errors, hint)
 	}
 	sum := &crawlSummary{stats: st, sink: sink, duration: time.Since(start)}
 	as, serr := store.Stats(context.WithoutCancel(ctx))

@@ -150,6 +150,7 @@ func TestUsageErrors(t *testing.T) {
 		{"crawl without seed", []string{"crawl", "--archive", filepath.Join(t.TempDir(), "a.db")}, 2, "SEED"},
 		{"crawl bad seed", []string{"crawl", "--archive", filepath.Join(t.TempDir(), "a.db"), "ftp://x/y"}, 2, "ftp://x/y"},
 		{"crawl refuses loopback", []string{"crawl", "--archive", filepath.Join(t.TempDir(), "a.db"), "--depth", "0", "http://127.0.0.1:9/"}, 1, "--allow-private"},
+		{"crawl finds nothing listening", []string{"crawl", "--archive", filepath.Join(t.TempDir(), "a.db"), "--allow-private", "--depth", "0", "http://127.0.0.1:9/"}, 1, "logged above)"},
 		{"export bad since", []string{"export", "--archive", filepath.Join(t.TempDir(), "a.db"), "--since", "yesterday"}, 2, "--since"},
 		{"stdin among many", []string{"extract", "a.html", "-"}, 2, "standard input"},
 		{"url with a folder", []string{"extract", "--url", "https://x.example/", t.TempDir()}, 2, "--url"},
