@@ -372,8 +372,11 @@ func (a *analysis) markLead() {
 	if first <= 0 {
 		return
 	}
+	// Review and guide templates put crumbs, a byline, a contents list
+	// and product boxes between the headline and the lead: look back
+	// far enough to pass them.
 	h1 := -1
-	for i := first - 1; i >= 0 && i >= first-15; i-- {
+	for i := first - 1; i >= 0 && i >= first-40; i-- {
 		if n := a.blocks[i].node; n != nil && n.DataAtom == atom.H1 {
 			h1 = i
 			break

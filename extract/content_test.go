@@ -299,6 +299,29 @@ func TestLeadAboveBody(t *testing.T) {
 	}
 }
 
+// TestLeadBelowLongHeader checks that the lead is found when many short
+// lines (the crumbs, a byline, a contents list, product boxes) stand
+// between the headline and it.
+func TestLeadBelowLongHeader(t *testing.T) {
+	var toc, body strings.Builder
+	for i := 0; i < 20; i++ {
+		toc.WriteString("<li>Section " + strconv.Itoa(i) + "</li>")
+	}
+	for i := 2; i < 10; i++ {
+		body.WriteString("<p>" + prose(i) + "</p>")
+	}
+	page := `<html><head><meta property="og:type" content="article"></head><body>
+<div class="hero"><h1>The best earbuds</h1><p>By Jane Doe</p><ul>` + toc.String() + `</ul>
+<section id="intro"><p>` + prose(0) + `</p><p>` + prose(1) + `</p></section></div>
+<div class="layout"><div class="col"><div class="rich">` + body.String() + `</div></div><div class="side"><a href="/x">Deals</a></div></div></body></html>`
+	got := bodyOf(t, "https://reviews.example.com/best-earbuds", page)
+	for _, want := range []string{prose(0), prose(1), prose(9)} {
+		if !strings.Contains(got, want) {
+			t.Errorf("body lacks %q", want[:12])
+		}
+	}
+}
+
 // TestShareBarEndsArticle checks that a share bar or author box under
 // the last part of the text ends the article, and one near the top
 // does not.
