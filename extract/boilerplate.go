@@ -26,8 +26,9 @@ var (
 		"more-stories", "header", "newsfeed", "nav-", "-nav", "rating", "author-info",
 		"about-author", "author-box", "table-of-contents", "toc-", "wp-block-buttons", "inline-ad",
 		"sharedaddy", "jp-post-flair", "jp-relatedposts", "testimonial",
+		"about_author", "author_bio", "author_box", "author_info",
 	}
-	junkTokens = [...]string{"date", "dates", "time", "timestamp", "pubdate", "published", "ad", "ads", "nav", "tags", "tools", "meta", "share", "print", "aside", "sidebar", "banner", "hide", "bio"}
+	junkTokens = [...]string{"author", "date", "dates", "time", "timestamp", "pubdate", "published", "ad", "ads", "nav", "tags", "tools", "meta", "share", "print", "aside", "sidebar", "banner", "hide", "bio"}
 	goodWords  = [...]string{"article", "body", "content", "entry", "main", "post", "story", "text", "blog", "prose", "column", "shadow"}
 )
 

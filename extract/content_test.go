@@ -387,3 +387,23 @@ func TestPostGridExcerpts(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthorBoxIsNotText checks that the author's box under the article
+// stays out of the body, whatever separator its class uses.
+func TestAuthorBoxIsNotText(t *testing.T) {
+	bio := "Jane Doe is a freelance writer who covers harbours, storms and the councils that argue about them, and she has written for many papers."
+	for _, box := range []string{
+		`<div class="about_author"><div class="author_about"><p>` + bio + `</p></div></div>`,
+		`<div class="abh_box"><section class="vcard author"><div class="description"><p>` + bio + `</p></div></section></div>`,
+	} {
+		page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>The harbour wall</h1>
+<div class="entry-content"><p>` + prose(0) + `</p><p>` + prose(1) + `</p><p>` + prose(2) + `</p>` + box + `</div></article></body></html>`
+		body := bodyOf(t, "https://news.example.com/harbour", page)
+		if strings.Contains(body, "freelance writer") {
+			t.Errorf("body keeps the author box %.40s:\n%s", box, body)
+		}
+		if !strings.Contains(body, prose(2)) {
+			t.Errorf("body lacks the text:\n%s", body)
+		}
+	}
+}
