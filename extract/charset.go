@@ -130,3 +130,85 @@ func mostlyUTF8(b []byte) bool {
 	}
 	return good > 0 && bad*10 < good
 }
+
+// repairMojibake undoes UTF-8 text that was decoded once too often: a
+// page whose "’" reads "â€™" and whose "é" reads "Ã©", because its
+// UTF-8 bytes were read as Windows-1252 (or Latin-1) and encoded to UTF-8
+// again before it was served. A run of characters is put back only when
+// its Windows-1252 bytes are one valid UTF-8 sequence, and the page only
+// when it has at least three such runs: one "Ã" followed by a symbol is
+// more likely meant.
+func repairMojibake(s string) string {
+	if !strings.Contains(s, "\u00c3") && !strings.Contains(s, "\u00c2") && !strings.Contains(s, "\u00e2\u20ac") && !strings.Contains(s, "\u00e2\u0080") {
+		return s
+	}
+	n := 0
+	for i := 0; i < len(s) && n < 3; {
+		if _, size, ok := mojibakeAt(s[i:]); ok {
+			n++
+			i += size
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	if n < 3 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		if r, size, ok := mojibakeAt(s[i:]); ok {
+			b.WriteRune(r)
+			i += size
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		b.WriteString(s[i : i+size])
+		i += size
+	}
+	return b.String()
+}
+
+// mojibakeAt reads one double-encoded character at the start of s: a lead
+// character U+00C2-U+00F4 and the continuation characters its byte
+// announces. It returns the character meant and how many bytes of s
+// spell it.
+func mojibakeAt(s string) (rune, int, bool) {
+	lead, size := utf8.DecodeRuneInString(s)
+	if lead < 0xC2 || lead > 0xF4 {
+		return 0, 0, false
+	}
+	var buf [4]byte
+	buf[0] = byte(lead)
+	k := 1
+	switch {
+	case lead >= 0xF0:
+		k = 3
+	case lead >= 0xE0:
+		k = 2
+	}
+	for j := 1; j <= k; j++ {
+		r, n := utf8.DecodeRuneInString(s[size:])
+		c, ok := cp1252Byte(r)
+		if !ok || c < 0x80 || c > 0xBF {
+			return 0, 0, false
+		}
+		buf[j] = c
+		size += n
+	}
+	r, n := utf8.DecodeRune(buf[:k+1])
+	if r == utf8.RuneError || n != k+1 {
+		return 0, 0, false
+	}
+	return r, size, true
+}
+
+// cp1252Byte returns the Windows-1252 byte of r; U+0080-U+009F, which
+// Latin-1 decoding leaves as control characters, are their own byte.
+func cp1252Byte(r rune) (byte, bool) {
+	if r >= 0x80 && r <= 0xFF {
+		return byte(r), true
+	}
+	return charmap.Windows1252.EncodeRune(r)
+}

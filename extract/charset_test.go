@@ -86,3 +86,23 @@ func TestIsHTML(t *testing.T) {
 		}
 	}
 }
+
+func TestRepairMojibake(t *testing.T) {
+	tests := []struct{ in, want string }{
+		// Read as Windows-1252, then encoded again.
+		{"It isnâ€™t â€œdoneâ€\u009d yet, cafÃ© owners say, isnâ€™t it?", "It isn’t “done” yet, café owners say, isn’t it?"},
+		// Read as Latin-1: the continuation bytes are C1 controls.
+		{"1.\u00c2\u00a0Myth: you can\u00e2\u0080\u0099t, won\u00e2\u0080\u0099t, don\u00e2\u0080\u0099t", "1.\u00a0Myth: you can’t, won’t, don’t"},
+		// Fewer than three runs: left as written (an article about
+		// mojibake quotes one).
+		{`He saw "Ã¤" instead of "ä" on the sign.`, `He saw "Ã¤" instead of "ä" on the sign.`},
+		// Real text with the same letters is untouched.
+		{"SÃO PAULO — Âge, gâteau, château, Ã-la-carte: naïve café", "SÃO PAULO — Âge, gâteau, château, Ã-la-carte: naïve café"},
+		{"plain ASCII", "plain ASCII"},
+	}
+	for _, tt := range tests {
+		if got := repairMojibake(tt.in); got != tt.want {
+			t.Errorf("repairMojibake(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

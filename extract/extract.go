@@ -56,7 +56,7 @@ func (e *Extractor) Extract(p *newsarchive.Page) (*newsarchive.Article, error) {
 	if !isHTML(p.Header, p.Body) {
 		return nil, fmt.Errorf("%w: %s", ErrNotHTML, p.URL)
 	}
-	text := decode(p.Body, p.Header.Get("Content-Type"))
+	text := repairMojibake(decode(p.Body, p.Header.Get("Content-Type")))
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(text))
 	if err != nil {
 		// x/net/html refuses documents nested deeper than 512 elements;
