@@ -215,6 +215,11 @@ func TestIsEndLabel(t *testing.T) {
 		{"Leave a Reply", true},
 		{"Comments on the new budget", false},
 		{"Results", false},
+		{"Sources", true},
+		{"Article Sources:", true},
+		// Academic pages keep their references with the text.
+		{"References", false},
+		{"Sources of funding for the harbour wall", false},
 	}
 	for _, tt := range tests {
 		if got := isEndLabel(normKey(tt.label)); got != tt.want {

@@ -289,6 +289,9 @@ var endLabels = [...]string{
 	"post a comment", "add a comment", "disclaimer",
 	"über den autor", "kommentare", "à propos de l auteur", "commentaires", "sobre el autor", "comentarios",
 	"responses", "reader comments", "留言", "留言列表", "评论", "評論", "コメント", "댓글",
+	// The list of links a web article cites; "References" is not here:
+	// papers keep their references with the text.
+	"sources", "article sources",
 }
 
 // isEndLabel reports a heading after which no article text follows; a
