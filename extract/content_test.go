@@ -412,3 +412,25 @@ func TestAuthorBoxIsNotText(t *testing.T) {
 		}
 	}
 }
+
+// TestLongRelatedLabel checks that a link block headed by a longer label
+// ("More from SewCanShe:", "Related articles that may interest you") is
+// a related block, not body text.
+func TestLongRelatedLabel(t *testing.T) {
+	for _, label := range []string{"More from SewCanShe:", "Related articles that may interest you", "If you liked this post you might also like:"} {
+		page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>Harbour wall</h1>
+<p>` + prose(0) + `</p><p>` + prose(1) + `</p><p>` + prose(2) + `</p>
+<h3>` + label + `</h3><ul><li><a href="/a">Twenty free patterns for a car organiser</a></li><li><a href="/b">How to sew a quilt panel in a weekend</a></li><li><a href="/c">A beginner's guide to sewing machines</a></li></ul>
+</article></body></html>`
+		a, err := New(DefaultOptions()).Extract(&newsarchive.Page{URL: "https://news.example.com/wall", Status: 200, Body: []byte(page)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(a.Body, "car organiser") || strings.Contains(a.Body, strings.TrimSuffix(label, ":")) {
+			t.Errorf("%s: body holds the related block:\n%s", label, a.Body)
+		}
+		if len(a.Related) != 1 || len(a.Related[0].Links) != 3 {
+			t.Errorf("%s: related = %+v, want one block of three links", label, a.Related)
+		}
+	}
+}

@@ -51,10 +51,28 @@ func labelKinds() map[string]byte {
 // labelKind tells whether a short text is the label of a teaser list ('t'),
 // a related block ('r'), or neither (0).
 func (a *analysis) labelKind(key string) byte {
-	if key == "" || len(key) > 40 {
+	if key == "" || len(key) > 60 {
 		return 0
 	}
-	return a.labels[key]
+	if k := a.labels[key]; k != 0 && len(key) <= 40 {
+		return k
+	}
+	for _, p := range relatedPrefixes {
+		if strings.HasPrefix(key, p) {
+			return 'r'
+		}
+	}
+	return 0
+}
+
+// relatedPrefixes start the longer labels of article-specific link blocks
+// ("More from SewCanShe", "Related articles that may interest you", "If
+// you liked this post you might also like").
+var relatedPrefixes = [...]string{
+	"more from ", "related articles ", "related posts ", "related stories ", "you may also ",
+	"you might also ", "you may be interested ", "if you liked ", "if you enjoyed ",
+	"additional reading ", "further reading ", "more helpful articles ", "more articles ",
+	"more stories ", "recommended reading", "what to read next", "more book recommendations",
 }
 
 // labelSection returns the element holding the list that a label heads:
