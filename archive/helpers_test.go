@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -138,4 +139,20 @@ func MustPut(t testing.TB, s *archive.Store, p *newsarchive.Page) archive.PutRes
 		t.Fatal(err)
 	}
 	return r
+}
+
+// slowCounted wraps an extractor so that each call takes 20 ms (long
+// enough for concurrent callers to pile up) and counts the calls running
+// at once; most returns the highest count seen.
+func slowCounted(extract func(*newsarchive.Page) (*newsarchive.Article, error)) (wrapped func(*newsarchive.Page) (*newsarchive.Article, error), most func() int32) {
+	var now, high atomic.Int32
+	wrapped = func(p *newsarchive.Page) (*newsarchive.Article, error) {
+		n := now.Add(1)
+		defer now.Add(-1)
+		for m := high.Load(); n > m && !high.CompareAndSwap(m, n); m = high.Load() {
+		}
+		time.Sleep(20 * time.Millisecond)
+		return extract(p)
+	}
+	return wrapped, high.Load
 }

@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -330,17 +329,10 @@ func TestConcurrentPut(t *testing.T) {
 func TestPutExtractsAtMostOnePagePerCPU(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	f := &fakeExtractor{}
-	var now, most atomic.Int32
 	opts := archive.DefaultOptions()
 	opts.NoSync = true
-	opts.Extract = func(p *newsarchive.Page) (*newsarchive.Article, error) {
-		n := now.Add(1)
-		defer now.Add(-1)
-		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
-		}
-		time.Sleep(20 * time.Millisecond) // long enough for the others to pile up
-		return f.Extract(p)
-	}
+	var most func() int32
+	opts.Extract, most = slowCounted(f.Extract)
 	s, err := archive.Open(filepath.Join(t.TempDir(), "cpu.db"), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -356,7 +348,7 @@ func TestPutExtractsAtMostOnePagePerCPU(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if m := most.Load(); m != 2 {
+	if m := most(); m != 2 {
 		t.Errorf("%d pages extracted at once by 16 Puts, want 2 (GOMAXPROCS)", m)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/newsarchive/newsarchive"
@@ -180,32 +182,57 @@ func (s *Store) replayRecord(tx *bolt.Tx, seq uint64, rec *record) (*replayItem,
 	return &replayItem{seq: seq, versions: rec.Versions, old: old, snapID: bestID, snap: best, body: body}, nil
 }
 
-// replayApply extracts a chunk and writes what changed in one transaction.
-func (s *Store) replayApply(ctx context.Context, items []*replayItem, rep *ReplayReport, dry bool,
+// replayExtract extracts the items' snapshots on all CPUs (one page per
+// CPU at once, with Puts; see Store.cpu) and sets each item's art, nil
+// when the extractor failed. It drops the bodies.
+func (s *Store) replayExtract(ctx context.Context, items []*replayItem,
 	extract func(*newsarchive.Page) (*newsarchive.Article, error)) error {
-	var todo []*replayItem
-	for _, it := range items {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		host := urlnorm.Host(normURL(it.snap.URL))
-		prof, err := s.profile(host)
+	pages := make([]*newsarchive.Page, len(items))
+	for i, it := range items {
+		prof, err := s.profile(urlnorm.Host(normURL(it.snap.URL)))
 		if err != nil {
 			return err
 		}
-		p := &newsarchive.Page{
+		pages[i] = &newsarchive.Page{
 			URL: it.snap.URL, RequestedURL: it.snap.RequestedURL, FetchedAt: it.snap.FetchedAt,
 			Status: it.snap.Status, Header: it.snap.Header, Body: it.body,
 			SiteBlocks: prof.blocks, SitePages: prof.pages,
 		}
-		rep.Snapshots++
-		art, err := safeExtract(extract, p)
 		it.body = nil
-		if err != nil || art == nil {
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(cap(s.cpu), len(items)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(items) && ctx.Err() == nil; i = int(next.Add(1)) - 1 {
+				s.cpu <- struct{}{}
+				art, err := safeExtract(extract, pages[i])
+				<-s.cpu
+				if err == nil {
+					items[i].art = art
+				}
+				pages[i] = nil
+			}
+		})
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
+// replayApply extracts a chunk and writes what changed in one transaction.
+func (s *Store) replayApply(ctx context.Context, items []*replayItem, rep *ReplayReport, dry bool,
+	extract func(*newsarchive.Page) (*newsarchive.Article, error)) error {
+	if err := s.replayExtract(ctx, items, extract); err != nil {
+		return err
+	}
+	var todo []*replayItem
+	for _, it := range items {
+		rep.Snapshots++
+		art := it.art
+		if art == nil {
 			rep.Errors++
 			continue
 		}
-		it.art = art
 		if it.seq == 0 {
 			if art.IsArticle {
 				todo = append(todo, it)

@@ -2,6 +2,8 @@ package archive_test
 
 import (
 	"context"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +11,28 @@ import (
 	"github.com/newsarchive/newsarchive"
 	"github.com/newsarchive/newsarchive/archive"
 )
+
+// Replay extracts on every CPU, one page per CPU at once, and reports as
+// it would one page at a time.
+func TestReplayExtractsOnEveryCPU(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	f := &fakeExtractor{}
+	s, _ := MustOpen(t, f)
+	for i := range 12 {
+		MustPut(t, s, page(fmt.Sprintf("https://a.example/%d", i), day, "d1", "", fmt.Sprint("H", i), "p"))
+	}
+	slow, most := slowCounted(f.Extract)
+	rep, err := s.Replay(context.Background(), archive.ReplayOptions{}, slow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := most(); m != 2 {
+		t.Errorf("%d pages extracted at once, want 2 (GOMAXPROCS)", m)
+	}
+	if rep.Records != 12 || rep.Snapshots != 12 || rep.Changed != 0 || rep.Errors != 0 {
+		t.Errorf("report %+v, want 12 records and snapshots replayed, nothing changed", rep)
+	}
+}
 
 func TestReplay(t *testing.T) {
 	ctx := context.Background()
