@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -221,6 +222,8 @@ func TestCrawlFollowsOnce(t *testing.T) {
 	sink := &memSink{}
 	o := testOptions(sink, s.URL+"/")
 	o.Depth = 1
+	var log bytes.Buffer
+	o.Logger = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	st := mustRun(t, o)
 	// The tracking URL is fetched as linked, once: the archive learns
 	// from the page's rel=canonical that it is /a/2, and records the URL.
@@ -234,9 +237,13 @@ func TestCrawlFollowsOnce(t *testing.T) {
 	if n := s.count("/a/3"); n > 2 {
 		t.Errorf("/a/3 fetched %d times", n)
 	}
-	// The PDF is fetched (its type is only known then) but not emitted.
+	// The PDF is fetched (its type is only known then) but not emitted,
+	// and the log line says why, at the level of the "fetched" lines.
 	if st.Skipped < 1 {
 		t.Errorf("Stats.Skipped = %d, want the PDF", st.Skipped)
+	}
+	if want := `msg=skipped url=` + s.URL + `/file.pdf reason="content-type application/pdf"`; !strings.Contains(log.String(), want) {
+		t.Errorf("log has no line %q:\n%s", want, log.String())
 	}
 	if p := sink.page(s.URL + "/file.pdf"); p != nil {
 		t.Errorf("PDF emitted")

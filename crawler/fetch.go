@@ -470,5 +470,5 @@ func (r *run) fail(it *item, err error) {
 func (r *run) skipped(it *item, why string) {
 	r.count(func(s *Stats) { s.Skipped++ })
 	r.metrics().skippedPage()
-	r.cfg.log.Debug("skipped", "url", it.URL, "reason", why)
+	r.cfg.log.Info("skipped", "url", it.URL, "reason", why)
 }

@@ -116,18 +116,18 @@ func (r *run) loadRobots(ctx context.Context, g *gate, u *url.URL) {
 		req.Header.Set("User-Agent", r.cfg.UserAgent)
 		resp, err := r.client.Do(req)
 		if err != nil {
-			r.cfg.log.Debug("robots.txt not fetched", "url", ru.String(), "err", err)
+			r.cfg.log.Info("robots.txt not fetched", "url", ru.String(), "err", err)
 			return
 		}
 		defer resp.Body.Close()
 		body, err := io.ReadAll(io.LimitReader(resp.Body, maxRobotsBytes))
 		if err != nil {
-			r.cfg.log.Debug("robots.txt not read", "url", ru.String(), "err", err)
+			r.cfg.log.Info("robots.txt not read", "url", ru.String(), "err", err)
 			return
 		}
 		data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
 		if err != nil {
-			r.cfg.log.Debug("robots.txt not parsed", "url", ru.String(), "err", err)
+			r.cfg.log.Info("robots.txt not parsed", "url", ru.String(), "err", err)
 			return
 		}
 		grp := data.FindGroup(r.cfg.UserAgent)
