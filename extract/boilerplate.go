@@ -253,6 +253,11 @@ func isJunkKind(n *html.Node, inArticle bool, s *nstat) (junk, hard bool) {
 		// "hljs-meta"): inside code a class is never furniture.
 		return false, false
 	}
+	if ci != "" && mathElement(n) {
+		// A formula is text; MathJax classes its containers
+		// "CtxtMenu_Attached" once its context menu is ready.
+		return false, false
+	}
 	if commentClass(ci) {
 		// Reader comments are long, plain text: never "too big to be
 		// furniture".
@@ -292,4 +297,9 @@ func commentClass(ci string) bool {
 		}
 	}
 	return !strings.Contains(ci, "comments-open") && !strings.Contains(ci, "comment-status")
+}
+
+// mathElement reports a MathML element or a MathJax rendering of one.
+func mathElement(n *html.Node) bool {
+	return n.Namespace == "math" || strings.HasPrefix(n.Data, "mjx-")
 }

@@ -434,3 +434,27 @@ func TestLongRelatedLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestFormulasAreText checks that formulas stay in the body: MathML, and
+// MathJax's rendering, whose container class names a context menu.
+func TestFormulasAreText(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>Quadratic equations</h1>
+<p>` + prose(0) + `</p><p>When <mjx-container class="MathJax CtxtMenu_Attached_0" jax="CHTML"><mjx-assistive-mml><math>
+<mi>a</mi>
+<mo>≠</mo>
+<mn>0</mn>
+</math></mjx-assistive-mml></mjx-container>, there are two solutions to
+<math class="menu-formula">
+<mi>a</mi>
+<msup><mi>x</mi>
+<mn>2</mn></msup>
+<mo>+</mo>
+<mi>c</mi>
+</math> and both are real.</p><p>` + prose(1) + `</p></article></body></html>`
+	body := bodyOf(t, "https://math.example.org/quadratic", page)
+	for _, want := range []string{"a ≠ 0", "a x 2 + c"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q:\n%s", want, body)
+		}
+	}
+}
