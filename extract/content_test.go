@@ -220,6 +220,7 @@ func TestIsEndLabel(t *testing.T) {
 		// Academic pages keep their references with the text.
 		{"References", false},
 		{"Sources of funding for the harbour wall", false},
+		{"About the Contributor", true},
 	}
 	for _, tt := range tests {
 		if got := isEndLabel(normKey(tt.label)); got != tt.want {
@@ -417,7 +418,7 @@ func TestAuthorBoxIsNotText(t *testing.T) {
 // ("More from SewCanShe:", "Related articles that may interest you") is
 // a related block, not body text.
 func TestLongRelatedLabel(t *testing.T) {
-	for _, label := range []string{"More from SewCanShe:", "Related articles that may interest you", "If you liked this post you might also like:"} {
+	for _, label := range []string{"More from SewCanShe:", "Related articles that may interest you", "If you liked this post you might also like:", "Up Next"} {
 		page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>Harbour wall</h1>
 <p>` + prose(0) + `</p><p>` + prose(1) + `</p><p>` + prose(2) + `</p>
 <h3>` + label + `</h3><ul><li><a href="/a">Twenty free patterns for a car organiser</a></li><li><a href="/b">How to sew a quilt panel in a weekend</a></li><li><a href="/c">A beginner's guide to sewing machines</a></li></ul>

@@ -292,6 +292,7 @@ var endLabels = [...]string{
 	// The list of links a web article cites; "References" is not here:
 	// papers keep their references with the text.
 	"sources", "article sources",
+	"about the contributor", "about the contributors",
 }
 
 // isEndLabel reports a heading after which no article text follows; a

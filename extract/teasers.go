@@ -33,6 +33,7 @@ var relatedLabels = [...]string{
 	"also read", "read next", "more about this", "lire aussi", "à lire aussi", "a lire aussi",
 	"sur le même sujet", "voir aussi", "mehr zum thema", "siehe auch", "véase también", "vea también", "lesen sie auch", "auch interessant", "leia também",
 	"leia mais", "ver también", "lee también", "leggi anche", "関連記事", "관련기사", "관련 기사",
+	"up next",
 }
 
 // labelKinds maps the normalised label texts to 't' (teaser list) or 'r'
