@@ -221,6 +221,8 @@ func TestIsEndLabel(t *testing.T) {
 		{"References", false},
 		{"Sources of funding for the harbour wall", false},
 		{"About the Contributor", true},
+		{"Thanks for reading!", true},
+		{"Thanks for reading the council's minutes", false},
 	}
 	for _, tt := range tests {
 		if got := isEndLabel(normKey(tt.label)); got != tt.want {
@@ -456,6 +458,25 @@ func TestFormulasAreText(t *testing.T) {
 	for _, want := range []string{"a ≠ 0", "a x 2 + c"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("body lacks %q:\n%s", want, body)
+		}
+	}
+}
+
+func TestIsBoilerLine(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{"PIN IT HERE", true},
+		{"Pin this for later!", true},
+		{"Was this helpful?", true},
+		{"Comments are closed for this post.", true},
+		{"Pin the hem before you sew it", false},
+		{"Was this helpful to the council?", false},
+	}
+	for _, tt := range tests {
+		if got := isBoilerLine(normKey(tt.line)); got != tt.want {
+			t.Errorf("isBoilerLine(%q) = %v, want %v", tt.line, got, tt.want)
 		}
 	}
 }

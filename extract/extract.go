@@ -148,6 +148,8 @@ var boilerLines = [...]string{
 	"learn more", "book now", "shop now", "buy now", "read full review", "jump to details", "read reviews",
 	"check price", "see price", "view deal", "see details", "view details", "see more", "show more",
 	"view more", "load more", "best prices today", "advertising", "map",
+	"pin it", "pin it here", "pin this for later", "pin for later", "was this helpful",
+	"comments are closed", "comments are closed for this post",
 }
 
 // paragraphs returns the body paragraphs: the content blocks without
@@ -293,6 +295,7 @@ var endLabels = [...]string{
 	// papers keep their references with the text.
 	"sources", "article sources",
 	"about the contributor", "about the contributors",
+	"thanks for reading", "thank you for reading", "thanks for visiting",
 }
 
 // isEndLabel reports a heading after which no article text follows; a
