@@ -208,14 +208,19 @@ func tokenize(s string, max int) []token {
 		}
 		if isWordRune(r) {
 			j := i + size
+			prev := r
 			for j < len(s) {
 				r2, s2 := rune(s[j]), 1
 				if s[j] >= 0x80 {
 					r2, s2 = utf8.DecodeRuneInString(s[j:])
 				}
-				if !isWordRune(r2) {
+				if !isWordRune(r2) || unicode.IsLower(prev) && unicode.IsUpper(r2) {
+					// A capital after a small letter starts a new word:
+					// inline elements with no space between them run
+					// together ("GiuffridaMar 5, 2025").
 					break
 				}
+				prev = r2
 				j += s2
 			}
 			toks = append(toks, token{kind: 'w', s: strings.ToLower(s[i:j])})

@@ -36,6 +36,7 @@ func TestDateFind(t *testing.T) {
 		{"تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً", true, "2020-04-24"},
 		{"24 أبريل 2020", true, "2020-04-24"},
 		{"الأحد، 23 أغسطس 2020 09:14 ص", true, "2020-08-23"},
+		{"ByKathryn GiuffridaMar 5, 2025 | 6 comments", false, "2025-03-05"}, // spans with no space between
 		{"No date here, only 42 apples", false, ""},
 		{"February 30, 2024", false, ""},
 		{"May 2024", false, ""},
