@@ -48,6 +48,9 @@ type dateFinder struct {
 	cands     []dateCand
 	fetchDay  string
 	haveFetch bool
+	// headline holds the near ancestors of the article's h1: the
+	// article's own header, whatever its tag and class say.
+	headline map[*html.Node]bool
 }
 
 func (f *dateFinder) ok(p parsed) bool {
@@ -377,6 +380,7 @@ func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, sc
 		f.fetched, f.haveFetch = p.FetchedAt, true
 		f.fetchDay = p.FetchedAt.UTC().Format("2006-01-02")
 	}
+	f.headline = headlineHeader(m, scope)
 	for _, o := range m.ld {
 		for _, k := range [...]string{"datePublished", "dateCreated", "uploadDate"} {
 			if f.addValue(jsonString(o[k]), "json-ld") {
@@ -439,6 +443,44 @@ func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, sc
 		lastResortDates(f, m, a)
 	}
 	return f
+}
+
+// headlineHeader returns the h1 of the article (in scope) and its
+// ancestors up to three levels, short of the body: the block that holds
+// the headline, its byline and date. A <header> or a "header" class
+// there is the article's, not the site's.
+func headlineHeader(m *meta, scope *html.Node) map[*html.Node]bool {
+	if scope == nil {
+		return nil
+	}
+	for _, h := range m.h1s {
+		if !isAncestor(scope, h) && !isAncestor(h, scope) {
+			continue
+		}
+		set := map[*html.Node]bool{}
+		for p, k := h, 0; p != nil && k <= 3; p, k = p.Parent, k+1 {
+			if p.DataAtom == atom.Body || p.DataAtom == atom.Html || p.DataAtom == atom.Main {
+				break
+			}
+			set[p] = true
+		}
+		return set
+	}
+	return nil
+}
+
+// nearHeadline reports whether n is within three levels of the block
+// that holds the article's headline.
+func (f *dateFinder) nearHeadline(n *html.Node) bool {
+	if f.headline == nil {
+		return false
+	}
+	for p, k := n, 0; p != nil && k <= 3; p, k = p.Parent, k+1 {
+		if f.headline[p] {
+			return true
+		}
+	}
+	return false
 }
 
 // guessStructured adds the publication dates that structured data gives
@@ -607,7 +649,7 @@ func lastResortDates(f *dateFinder, m *meta, a *analysis) {
 func (x *Extractor) timeDates(f *dateFinder, m *meta, scope *html.Node) {
 	var inScope, other []*html.Node
 	for _, t := range m.times {
-		if siteFurniture(t) || inQuote(t) {
+		if siteFurniture(t) && !f.nearHeadline(t) || inQuote(t) {
 			// An embedded post or a quotation has its author's date.
 			continue
 		}
@@ -701,7 +743,7 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 		if !hinted && !(scope != nil && len(b.text) < 100 && isAncestor(scope, b.node)) {
 			continue
 		}
-		if siteFurniture(b.node) || inQuote(b.node) {
+		if siteFurniture(b.node) && !f.nearHeadline(b.node) || inQuote(b.node) {
 			continue
 		}
 		if hinted {

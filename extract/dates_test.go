@@ -313,3 +313,24 @@ func TestDateChoice(t *testing.T) {
 		})
 	}
 }
+
+// TestDateInArticleHeader pins that a date in the block holding the
+// article's headline is read even when that block's class looks like the
+// site's header ("header__attributed"): it is the article's own.
+func TestDateInArticleHeader(t *testing.T) {
+	para := strings.Repeat("The council met on the budget and argued about the bridge for a long while. ", 6)
+	page := `<!doctype html><html lang="en"><head><title>Bridge vote</title>
+<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2025-06-24"}</script></head><body>
+<div class="main"><div class="blog__header-contain">
+<div class="header__attributed"><div class="staff__wrap"><div class="text__author">Shauna Mitchell</div><div class="text__date">August 25, 2024</div></div></div>
+<h1>Council votes on the bridge</h1><p class="blog-summary">How the council voted.</p></div>
+<div class="blog-body"><p>` + para + `</p><p>` + para + `</p><p>` + para + `</p></div></div></body></html>`
+	x := extract.New(extract.DefaultOptions())
+	a, err := x.Extract(&newsarchive.Page{URL: "https://news.example.com/bridge-vote", Status: 200, Header: http.Header{}, Body: []byte(page), FetchedAt: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.DatePublished != "2024-08-25" || a.DateSource != "text" {
+		t.Errorf("date = %q from %q, want 2024-08-25 from text", a.DatePublished, a.DateSource)
+	}
+}
