@@ -480,3 +480,21 @@ func TestIsBoilerLine(t *testing.T) {
 		}
 	}
 }
+
+// TestPostFooterEndsText checks that a blog's "Posted by … at …" line
+// under the post ends the text (the comments follow it), while the same
+// words above the post do not.
+func TestPostFooterEndsText(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body><div class="blogbody"><h1>Vibe coding</h1>
+<p>Posted by David in Essays</p><p>` + prose(0) + `</p><p>` + prose(1) + `</p><p>` + prose(2) + `</p>
+<p class="posted">Posted by David at December 16, 2025 11:15 AM</p>
+<p>I dislike the term, it means nothing and it is vague, and we should use another one for this way of working.</p>
+<p class="posted">Posted by: John at December 18, 2025 05:48 PM</p></div></body></html>`
+	body := bodyOf(t, "https://blog.example.com/vibe", page)
+	if strings.Contains(body, "I dislike the term") || strings.Contains(body, "11:15 AM") {
+		t.Errorf("body keeps the footer and comments:\n%s", body)
+	}
+	if !strings.Contains(body, prose(0)) || !strings.Contains(body, prose(2)) {
+		t.Errorf("body lacks the text:\n%s", body)
+	}
+}

@@ -201,6 +201,12 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 		if tail {
 			continue
 		}
+		if len(b.text) < 100 && seen*2 >= total && postFooter(b.key) {
+			// "Posted by Jane at 11:15 AM", "Posted in News": the
+			// post's footer; comments and teasers follow it.
+			skipping, tail = true, true
+			continue
+		}
 		if len(b.key) <= 40 && emittedChars > 500 && isEndLabel(b.key) {
 			// "About the author", "Comments", "Leave a reply": what
 			// follows, up to the next heading, is not the article.
@@ -477,4 +483,15 @@ func urlPath(u string) string {
 		u = u[:i]
 	}
 	return u
+}
+
+// postFooter reports the line a blog prints under a post: who posted it
+// when, or where it was filed.
+func postFooter(key string) bool {
+	for _, p := range [...]string{"posted by ", "posted in ", "filed under "} {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	return false
 }
