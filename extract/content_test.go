@@ -498,3 +498,21 @@ func TestPostFooterEndsText(t *testing.T) {
 		t.Errorf("body lacks the text:\n%s", body)
 	}
 }
+
+func TestBylineLine(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{"Written by Cassidy Horton", true},
+		{"5 min read", true},
+		{"March 15, 2022 · 3 min read", true},
+		{"Written by hand in 1820 and kept in the town archive ever since", false},
+		{"Leave the min read", false},
+	}
+	for _, tt := range tests {
+		if got := bylineLine(normKey(tt.line)); got != tt.want {
+			t.Errorf("bylineLine(%q) = %v, want %v", tt.line, got, tt.want)
+		}
+	}
+}

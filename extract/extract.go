@@ -243,6 +243,9 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 		if len(b.key) < 40 && isBoilerLine(b.key) {
 			continue
 		}
+		if len(b.key) < 60 && bylineLine(b.key) {
+			continue
+		}
 		// A date alone in a table cell is the table's data (a date
 		// column), not the article's dateline.
 		if len(b.text) < 80 && b.kind != 't' && e.isDateLine(b.text) {
@@ -491,6 +494,22 @@ func postFooter(key string) bool {
 	for _, p := range [...]string{"posted by ", "posted in ", "filed under "} {
 		if strings.HasPrefix(key, p) {
 			return true
+		}
+	}
+	return false
+}
+
+// bylineLine reports a line of the article's header that slipped into
+// the content: "Written by Jane Doe", "5 min read".
+func bylineLine(key string) bool {
+	if strings.HasPrefix(key, "written by ") && len(strings.Fields(key)) <= 6 {
+		return true
+	}
+	f := strings.Fields(key)
+	if n := len(f); n >= 3 && f[n-1] == "read" {
+		switch f[n-2] {
+		case "min", "mins", "minute", "minutes":
+			return strings.Trim(f[n-3], "0123456789") == ""
 		}
 	}
 	return false
