@@ -253,6 +253,11 @@ func isJunkKind(n *html.Node, inArticle bool, s *nstat) (junk, hard bool) {
 		// "hljs-meta"): inside code a class is never furniture.
 		return false, false
 	}
+	if ci != "" && tablePart(n.DataAtom) {
+		// A table's header cells are classed "header" ("headerSort"):
+		// the name of their role in the table, not of the page's header.
+		return false, false
+	}
 	if ci != "" && mathElement(n) {
 		// A formula is text; MathJax classes its containers
 		// "CtxtMenu_Attached" once its context menu is ready.
@@ -302,4 +307,13 @@ func commentClass(ci string) bool {
 // mathElement reports a MathML element or a MathJax rendering of one.
 func mathElement(n *html.Node) bool {
 	return n.Namespace == "math" || strings.HasPrefix(n.Data, "mjx-")
+}
+
+// tablePart reports the rows, cells and row groups of a table.
+func tablePart(a atom.Atom) bool {
+	switch a {
+	case atom.Tr, atom.Th, atom.Td, atom.Thead, atom.Tbody, atom.Tfoot:
+		return true
+	}
+	return false
 }

@@ -131,12 +131,12 @@ func TestHiddenNode(t *testing.T) {
 func TestLinkedTableCells(t *testing.T) {
 	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>Films with time loops</h1>
 <p>` + prose(0) + `</p><p>` + prose(1) + `</p>
-<table><tr><th>Film</th><th>Year</th><th>Description</th></tr>
+<table><tr><th class="headerSort">Film</th><th class="headerSort">Year</th><th class="headerSort">Description</th></tr>
 <tr><td><a href="/wiki/Groundhog_Day">Groundhog Day</a></td><td>1993</td><td>A weatherman relives the same day again and again in a small town.</td></tr>
 <tr><td><a href="/wiki/Palm_Springs">Palm Springs</a></td><td>2020</td><td>Two wedding guests are stuck in the same day, and make the best of it.</td></tr>
 </table><p>` + prose(2) + `</p></article></body></html>`
 	body := bodyOf(t, "https://wiki.example.org/films", page)
-	for _, want := range []string{"Groundhog Day", "Palm Springs", "1993"} {
+	for _, want := range []string{"Groundhog Day", "Palm Springs", "1993", "Description"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("body lacks %q:\n%s", want, body)
 		}
