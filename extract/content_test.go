@@ -516,3 +516,21 @@ func TestBylineLine(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadedAdIsNotText checks that a section headed "Advertisement: …"
+// is left out up to the next heading, and the text after it is kept.
+func TestHeadedAdIsNotText(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>Using AI for analytics</h1>
+<p>` + prose(0) + `</p><p>` + prose(1) + `</p>
+<h2>Advertisement: Humanitarian Fund</h2><p>Donate today to the fund, which has raised money for families since the war began, every cent goes to them.</p>
+<h2>How to read the data</h2><p>` + prose(2) + `</p></article></body></html>`
+	body := bodyOf(t, "https://news.example.com/analytics", page)
+	if strings.Contains(body, "Donate today") || strings.Contains(body, "Humanitarian Fund") {
+		t.Errorf("body keeps the ad:\n%s", body)
+	}
+	for _, want := range []string{"How to read the data", prose(2)} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q:\n%s", want, body)
+		}
+	}
+}

@@ -207,6 +207,12 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 			skipping, tail = true, true
 			continue
 		}
+		if b.kind == 'h' && (strings.HasPrefix(b.key, "advertisement ") || strings.HasPrefix(b.key, "sponsored ")) {
+			// "Advertisement: a fund for Ukraine": an ad with a
+			// heading, up to the next heading.
+			skipping = true
+			continue
+		}
 		if len(b.key) <= 40 && emittedChars > 500 && isEndLabel(b.key) {
 			// "About the author", "Comments", "Leave a reply": what
 			// follows, up to the next heading, is not the article.
