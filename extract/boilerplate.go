@@ -268,7 +268,16 @@ func isJunkKind(n *html.Node, inArticle bool, s *nstat) (junk, hard bool) {
 		// furniture".
 		return true, true
 	}
-	return !big && junkClass(ci), false
+	if big || !junkClass(ci) {
+		return false, false
+	}
+	if ld < 0.3 && s.text >= 60 && strings.Contains(ci, "header") && !junkClass(strings.ReplaceAll(ci, "header", "")) {
+		// "header" alone names the head of many parts of an
+		// article (an accordion pane's, a listicle's, a sortable
+		// column's); the site's header is mostly links.
+		return false, false
+	}
+	return true, false
 }
 
 // inCode reports an element inside <pre> or <code>.

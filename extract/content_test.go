@@ -534,3 +534,21 @@ func TestHeadedAdIsNotText(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderClassInText checks that "header" in the class of a part of
+// the article (an accordion pane's head, a listicle's intro) does not
+// make it furniture, while the site's header, mostly links, still is.
+func TestHeaderClassInText(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body>
+<div class="site-header-wrap"><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a> <a href="/about">About us and our team</a></div>
+<article><h1>Accounting software</h1><p>` + prose(0) + `</p>
+<div class="kt-accordion-wrap kt-pane-header-alignment-left"><p>ZipBooks is the easiest to learn, especially if you have never used accounting software before, and it is free for one user.</p></div>
+<p>` + prose(1) + `</p><p>` + prose(2) + `</p></article></body></html>`
+	body := bodyOf(t, "https://news.example.com/accounting", page)
+	if !strings.Contains(body, "ZipBooks is the easiest") {
+		t.Errorf("body lacks the pane:\n%s", body)
+	}
+	if strings.Contains(body, "About us and our team") {
+		t.Errorf("body keeps the site header:\n%s", body)
+	}
+}
