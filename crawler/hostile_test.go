@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -88,6 +89,10 @@ func TestHostileServers(t *testing.T) {
 		emitted  bool  // /bad reaches the Sink
 		skipped  bool  // /bad is skipped, not an error
 		checkBad func(t *testing.T, body []byte)
+		// timeout is Options.Timeout: short where the case is a timeout,
+		// else long enough for 12 MB under the race detector on a busy
+		// machine (1 s made the body-size cases time out instead).
+		timeout time.Duration
 	}{
 		{
 			name: "slow drip",
@@ -106,6 +111,7 @@ func TestHostileServers(t *testing.T) {
 				}
 			},
 			wantErr: ErrTimeout,
+			timeout: time.Second,
 		},
 		{
 			name: "endless body",
@@ -227,7 +233,7 @@ func TestHostileServers(t *testing.T) {
 			s := hostile(t, tc.bad)
 			sink := &memSink{}
 			o := testOptions(sink, s.URL+"/")
-			o.Timeout = time.Second
+			o.Timeout = cmp.Or(tc.timeout, 30*time.Second)
 			o.MaxBodyBytes = 12 << 20
 			o.MaxRedirects = 5
 			var logs bytes.Buffer

@@ -320,6 +320,12 @@ func testCancelAndResume(t *testing.T, frontier Frontier) {
 	o := testOptions(first, s.URL+"/")
 	o.Depth = 3
 	o.Parallelism = 1
+	// Requests spaced out, so that the cancel after the third page finds
+	// the next request waiting at the host's gate. Without a delay the
+	// whole 9-page site could be fetched (and its pages stored, as pages
+	// in flight are) before a busy machine ran the cancelling Put: 1 run
+	// in 900 under the race detector.
+	o.Delay = 30 * time.Millisecond
 	o.Frontier = frontier
 	c, err := New(o)
 	if err != nil {
