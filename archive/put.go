@@ -396,8 +396,6 @@ func (s *Store) prepare(in *ingest) error {
 	if !in.hasBody {
 		return nil
 	}
-	s.cpu <- struct{}{}
-	defer func() { <-s.cpu }()
 	if !in.checked {
 		if err := s.view(func(tx *bolt.Tx) error { return s.checkKnown(newLookups(tx), in) }); err != nil {
 			return err
@@ -406,6 +404,10 @@ func (s *Store) prepare(in *ingest) error {
 	if in.known {
 		return nil
 	}
+	// Only extraction and compression wait for a CPU: a revisit (a 304,
+	// an identical body) is filed without queueing behind them.
+	s.cpu <- struct{}{}
+	defer func() { <-s.cpu }()
 	var err error
 	if s.opts.Extract != nil && extractable(p.Status) && len(p.Body) > 0 {
 		prof, err := s.profile(in.host)
