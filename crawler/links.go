@@ -24,14 +24,14 @@ import (
 // resolves each link with a WHATWG parser, and even the x/net/html
 // tokenizer cost more than the rest of a fetch on link-heavy news pages.
 // links_test.go checks it against the tokenizer. cache, when not nil,
-// remembers the cleaned form of absolute and root-relative links, which
-// repeat on every page of a site (menus, teasers).
+// remembers the cleaned form of links by the absolute URL they resolve
+// to: they repeat on every page of a site (menus, teasers).
 func links(body []byte, pageURL string, cache *linkCache) []string {
 	base := pageURL
 	baseSeen := false
-	var origin string
+	var origin, dir string
 	if u, err := url.Parse(pageURL); err == nil {
-		origin = u.Scheme + "://" + u.Host
+		origin, dir = u.Scheme+"://"+u.Host, baseDir(u)
 	}
 	seen := map[string]bool{}
 	var out []string
@@ -53,7 +53,7 @@ func links(body []byte, pageURL string, cache *linkCache) []string {
 				if b, err := urlnorm.ResolveClean(pageURL, href); err == nil {
 					base = b
 					if u, err := url.Parse(b); err == nil {
-						origin = u.Scheme + "://" + u.Host
+						origin, dir = u.Scheme+"://"+u.Host, baseDir(u)
 					}
 				}
 			}
@@ -68,6 +68,8 @@ func links(body []byte, pageURL string, cache *linkCache) []string {
 			key = href
 		case href[0] == '/' && !strings.HasPrefix(href, "//"):
 			key = origin + href
+		case dir != "":
+			key = relativeKey(dir, href)
 		}
 		u, ok := cache.get(key)
 		if !ok {
@@ -143,8 +145,17 @@ func scanTags(b []byte, fn func(tag string, a attrs)) {
 			i += 3 + k + 3
 			continue
 		}
+		if len(rest) == 0 {
+			return
+		}
+		// Only tags starting with these letters matter: "<a", "<base",
+		// "<meta" and the raw-text ones.
+		c := rest[0] | 0x20
+		if c != 'a' && c != 'b' && c != 'm' && c != 's' && c != 't' {
+			continue
+		}
 		for _, raw := range rawTextTags {
-			if isTag(rest, raw) {
+			if raw[0] == c && isTag(rest, raw) {
 				k := indexCloseTag(rest, raw)
 				if k < 0 {
 					return
@@ -276,6 +287,102 @@ func attrValue(v []byte) string {
 		return html.UnescapeString(string(v))
 	}
 	return string(v)
+}
+
+// baseDir is the scheme, host and directory of a base URL ("http://h/a/"
+// for "http://h/a/b.html?q"), which a relative-path link is merged with;
+// "" when the base is not an absolute http(s) URL.
+func baseDir(u *url.URL) string {
+	if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	p := u.EscapedPath()
+	if p == "" {
+		p = "/"
+	}
+	return u.Scheme + "://" + u.Host + p[:strings.LastIndexByte(p, '/')+1]
+}
+
+// relativeKey returns the absolute URL a relative-path link ("x.html",
+// "../world/y.html?p=2#top") resolves to against a base directory (see
+// baseDir), without its fragment: dir and href merged and their dot
+// segments removed, as RFC 3986 §5.2 and net/url resolve them. It is a
+// linkCache key, so the many pages of a site that link to one page
+// through different relative paths share one entry. It is "" (no key)
+// when href holds a character whose handling net/url might change (an
+// escape, a colon, a backslash, a space), so a key never stands for two
+// different resolutions.
+func relativeKey(dir, href string) string {
+	if dir == "" || href == "" || href[0] == '/' || href[0] == '?' || href[0] == '#' {
+		return ""
+	}
+	for i := 0; i < len(href); i++ {
+		if !relativeSafe[href[i]] {
+			return ""
+		}
+	}
+	if k := strings.IndexByte(href, '#'); k >= 0 {
+		href = href[:k]
+	}
+	path, query, hasQuery := strings.Cut(href, "?")
+	if strings.Contains(path, "?") || strings.Contains(query, "#") {
+		return ""
+	}
+	// The path starts after "scheme://host", at the first '/' of dir.
+	at := strings.Index(dir, "://") + 3
+	at += strings.IndexByte(dir[at:], '/')
+	joined := dir + path
+	if strings.Contains(joined[at:], "//") {
+		return "" // empty segments: net/url's dot removal has its own ways with them
+	}
+	if p := joined[at:]; strings.Contains(p, "/./") || strings.Contains(p, "/../") ||
+		strings.HasSuffix(p, "/.") || strings.HasSuffix(p, "/..") {
+		joined = dir[:at] + removeDots(p)
+	}
+	if hasQuery {
+		joined += "?" + query
+	}
+	return joined
+}
+
+// relativeSafe are the bytes relativeKey accepts in a link: unreserved
+// and sub-delimiter characters, '/', '?', '#', '=' and '@'.
+var relativeSafe = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for _, c := range "-._~!$&'()*+,;=/?#@" {
+		t[c] = true
+	}
+	return t
+}()
+
+// removeDots removes the "." and ".." segments of an absolute path as
+// RFC 3986 §5.2.4 does: "/a/b/../c/./d" is "/a/c/d", and a path ending in
+// a dot segment ends in '/'.
+func removeDots(p string) string {
+	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	out := segs[:0]
+	for i, s := range segs {
+		last := i == len(segs)-1
+		switch s {
+		case ".":
+		case "..":
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+		default:
+			out = append(out, s)
+			continue
+		}
+		if last {
+			out = append(out, "")
+		}
+	}
+	return "/" + strings.Join(out, "/")
 }
 
 // linkCache maps links that resolve the same on every page of a host to

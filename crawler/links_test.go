@@ -240,3 +240,67 @@ func mustResolve(base, ref string) string {
 	}
 	return b.ResolveReference(r).String()
 }
+
+// TestRelativeKey checks that a relative link's cache key is the URL
+// net/url resolves it to: two links with one key must lead to one page.
+func TestRelativeKey(t *testing.T) {
+	bases := []string{
+		"http://s.example", "http://s.example/", "http://s.example/a/b.html",
+		"http://s.example/a/b/?q=1", "https://S.example:443/a/./b/c", "http://s.example/a//b/c.html",
+		"http://s.example/%7Euser/x.html", "http://s.example/a/b.html#frag",
+	}
+	hrefs := []string{
+		"x.html", "./x.html", "../x.html", "../../../../x.html", "a/../b/./c", ".", "..", "./", "../",
+		"x/.", "x/..", "x?q=1&r=../2", "x.html#top", "x?q#f", "x?", "a//b/../c", "..x/y", "x/..y",
+		"x..", ".hidden", "@x", "x;p=1", "x?a=b?c", "~u/x", "x/./.././../y",
+	}
+	noKey := map[string]bool{"a//b/../c": true}
+	for _, b := range bases {
+		u, err := url.Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := baseDir(u)
+		for _, h := range hrefs {
+			key := relativeKey(dir, h)
+			if key == "" && (noKey[h] || strings.Contains(dir[8:], "//")) {
+				continue
+			}
+			if key == "" {
+				t.Errorf("%q against %q: no key", h, b)
+				continue
+			}
+			want, err := urlnorm.ResolveClean(b, h)
+			if err != nil {
+				t.Fatalf("%q against %q: %v", h, b, err)
+			}
+			if got, err := urlnorm.Clean(key); err != nil || got != want {
+				t.Errorf("%q against %q: key %q cleans to %q (%v), resolves to %q", h, b, key, got, err, want)
+			}
+		}
+	}
+	for _, h := range []string{"/x", "//h/x", "?q", "#f", "a:b", "x%20y", `a\b`, "x y", "mailto:x@y", ""} {
+		if key := relativeKey("http://s.example/a/", h); key != "" {
+			t.Errorf("%q: key %q, want none", h, key)
+		}
+	}
+}
+
+func FuzzRelativeKey(f *testing.F) {
+	f.Add("http://s.example/a/b.html", "../x/./y?z#w")
+	f.Fuzz(func(t *testing.T, base, href string) {
+		u, err := url.Parse(base)
+		if err != nil {
+			return
+		}
+		key := relativeKey(baseDir(u), href)
+		if key == "" {
+			return
+		}
+		want, err := urlnorm.ResolveClean(base, href)
+		got, kerr := urlnorm.Clean(key)
+		if (err == nil) != (kerr == nil) || got != want {
+			t.Errorf("%q against %q: key %q cleans to %q (%v), resolves to %q (%v)", href, base, key, got, kerr, want, err)
+		}
+	})
+}
