@@ -3,6 +3,7 @@ package archive
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -39,9 +40,10 @@ type cached[T any] struct {
 }
 
 // Cache sizes, measured: a dictionary's content is up to 128 KB, an
-// encoder with a dictionary about 3.5 MB (with the window below; 11 MB
-// with zstd's default), a decoder with one about 0.2 MB. At most about
-// 16 + 28 + 7 MB in all.
+// encoder with a dictionary about 3.5 MB per page it compresses at once
+// (with the window below; 11 MB with zstd's default), a decoder with one
+// about 0.2 MB. At most about 16 + 28 + 7 MB in all with one CPU, and
+// 3.5 MB more per CPU for each encoder used on several CPUs at once.
 const (
 	maxCachedDicts    = 128
 	maxCachedEncoders = 8
@@ -148,7 +150,9 @@ func (c *codec) encoder(id uint32, content []byte, level zstd.EncoderLevel) (*zs
 	if err != nil {
 		return nil, err
 	}
-	e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(level), zstd.WithEncoderConcurrency(1),
+	// One encoder per CPU: Store.cpu lets a page per CPU compress at
+	// once, and a site's pages share its dictionary's encoder.
+	e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(level), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)),
 		zstd.WithLowerEncoderMem(true), zstd.WithWindowSize(dictWindow), zstd.WithEncoderDictRaw(id, content))
 	if err != nil {
 		return nil, err
