@@ -9,6 +9,7 @@ import (
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // looksBinary reports whether the start of a body holds bytes that never
@@ -34,9 +35,22 @@ func looksBinary(b []byte) bool {
 }
 
 // isHTML decides whether a body is an HTML document, from the declared
-// Content-Type and the bytes.
+// Content-Type and the bytes. As in WHATWG MIME sniffing, a body that
+// starts with an HTML tag is HTML even with a stray NUL or control byte
+// further on; a body in UTF-16 (with a byte-order mark) is searched for
+// markup as text.
 func isHTML(header http.Header, body []byte) bool {
-	if looksBinary(body) {
+	head := body
+	if len(head) > 64<<10 {
+		head = head[:64<<10]
+	}
+	if bytes.HasPrefix(head, []byte{0xFE, 0xFF}) || bytes.HasPrefix(head, []byte{0xFF, 0xFE}) {
+		// A cut through a surrogate pair decodes to U+FFFD: harmless here.
+		if u, err := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder().Bytes(head[:len(head)&^1]); err == nil {
+			head = u
+		}
+	}
+	if looksBinary(body) && !startsAsHTML(head) {
 		return false
 	}
 	ct := strings.ToLower(header.Get("Content-Type"))
@@ -48,13 +62,30 @@ func isHTML(header http.Header, body []byte) bool {
 		return false
 	}
 	// Undeclared, plain text or XML: look for markup.
-	head := body
-	if len(head) > 64<<10 {
-		head = head[:64<<10]
-	}
 	head = bytes.ToLower(head)
 	for _, tag := range [][]byte{[]byte("<html"), []byte("<!doctype html"), []byte("<head"), []byte("<body"), []byte("<p"), []byte("<div"), []byte("<title"), []byte("<meta"), []byte("<table"), []byte("<span"), []byte("<a "), []byte("<br"), []byte("<h1"), []byte("<h2"), []byte("<ul"), []byte("<article"), []byte("<section"), []byte("<main"), []byte("<style"), []byte("<script"), []byte("<link"), []byte("<img")} {
 		if bytes.Contains(head, tag) {
+			return true
+		}
+	}
+	return false
+}
+
+// htmlSignatures are the tags with which WHATWG MIME sniffing recognises
+// an HTML document at the start of a resource (lower case).
+var htmlSignatures = []string{"<!doctype html", "<html", "<head", "<script", "<iframe", "<h1", "<div",
+	"<font", "<table", "<a", "<style", "<title", "<b", "<body", "<br", "<p"}
+
+// startsAsHTML reports whether the head of a body starts, after white
+// space and a UTF-8 byte-order mark, with an HTML tag or a comment.
+func startsAsHTML(head []byte) bool {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	head = bytes.TrimLeft(head, " \t\n\f\r")
+	if bytes.HasPrefix(head, []byte("<!--")) {
+		return true
+	}
+	for _, sig := range htmlSignatures {
+		if len(head) > len(sig) && bytes.EqualFold(head[:len(sig)], []byte(sig)) && (head[len(sig)] == ' ' || head[len(sig)] == '>') {
 			return true
 		}
 	}

@@ -75,6 +75,16 @@ func TestIsHTML(t *testing.T) {
 		{"pdf undeclared", "", "%PDF-1.7\n\x00\x01binary", false},
 		{"json", "application/json", `{"a":1}`, false},
 		{"plain text", "text/plain", "just words, no markup", false},
+		{"png declared html", "text/html", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", false},
+		// A stray NUL in a page does not make it binary when it starts
+		// as HTML does (WHATWG MIME sniffing looks for the tags first).
+		{"html with a NUL", "", "<!doctype html><p>a\x00b</p>", true},
+		{"declared html with NULs", "text/html", "\n  <html><body><p>a\x00b\x00c</p>", true},
+		{"binary that says <p later", "", "\x00\x01\x02\x03<p>", false},
+		// UTF-16 is searched for markup as text.
+		{"utf-16le undeclared", "", utf16LE("<html><p>Kléber</p></html>"), true},
+		{"utf-16be undeclared", "", utf16BE("<!DOCTYPE html><p>Kléber</p>"), true},
+		{"utf-16 plain text", "", utf16LE("just words, no markup"), false},
 	}
 	for _, tt := range tests {
 		h := http.Header{}
@@ -85,6 +95,18 @@ func TestIsHTML(t *testing.T) {
 			t.Errorf("%s: isHTML = %v, want %v", tt.name, got, tt.want)
 		}
 	}
+}
+
+// utf16LE and utf16BE encode s as UTF-16 with a byte-order mark.
+func utf16LE(s string) string { return utf16With(unicode.LittleEndian, s) }
+func utf16BE(s string) string { return utf16With(unicode.BigEndian, s) }
+
+func utf16With(e unicode.Endianness, s string) string {
+	b, err := unicode.UTF16(e, unicode.UseBOM).NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }
 
 func TestRepairMojibake(t *testing.T) {

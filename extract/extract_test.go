@@ -8,12 +8,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/newsarchive/newsarchive"
 	"github.com/newsarchive/newsarchive/extract"
+	"golang.org/x/text/encoding/unicode"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*/expected.json from the current extractor")
@@ -202,6 +204,39 @@ func TestErrors(t *testing.T) {
 	opts.MaxBodyBytes = 10
 	if _, err := extract.New(opts).Extract(&newsarchive.Page{URL: "https://a.example/", Body: []byte("<html><body>long enough</body></html>")}); !errors.Is(err, extract.ErrTooLarge) {
 		t.Errorf("err = %v, want ErrTooLarge", err)
+	}
+}
+
+// TestOddBytes: a page in UTF-16 without a declared type, and a page
+// with stray NUL bytes, are HTML and give the record their UTF-8 original
+// gives.
+func TestOddBytes(t *testing.T) {
+	x := extract.New(extract.DefaultOptions())
+	orig := loadCase(t, "testdata/seed-like")
+	want, err := x.Extract(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes(orig.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(orig.Body, []byte("<p>")) + len("<p>")
+	if i < len("<p>") {
+		t.Fatal("no paragraph")
+	}
+	withNUL := slices.Concat(orig.Body[:i], []byte("\x00"), orig.Body[i:])
+	for name, body := range map[string][]byte{"utf-16": u16, "NUL": withNUL} {
+		p := *orig
+		p.Header, p.Body = http.Header{}, body
+		a, err := x.Extract(&p)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if a.Headline != want.Headline || !slices.Equal(a.Paragraphs, want.Paragraphs) {
+			t.Errorf("%s: headline %q, %d paragraphs; want %q, %d", name, a.Headline, len(a.Paragraphs), want.Headline, len(want.Paragraphs))
+		}
 	}
 }
 
