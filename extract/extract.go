@@ -47,14 +47,18 @@ func (e *Extractor) Extract(p *newsarchive.Page) (*newsarchive.Article, error) {
 	if p == nil {
 		return nil, ErrNilPage
 	}
+	at := "" // a page read from a file may have no URL
+	if p.URL != "" {
+		at = ": " + p.URL
+	}
 	if len(p.Body) == 0 {
-		return nil, fmt.Errorf("%w: %s", ErrEmpty, p.URL)
+		return nil, fmt.Errorf("%w%s", ErrEmpty, at)
 	}
 	if e.opts.MaxBodyBytes > 0 && len(p.Body) > e.opts.MaxBodyBytes {
-		return nil, fmt.Errorf("%w: %s: %d bytes", ErrTooLarge, p.URL, len(p.Body))
+		return nil, fmt.Errorf("%w%s: %d bytes", ErrTooLarge, at, len(p.Body))
 	}
 	if !isHTML(p.Header, p.Body) {
-		return nil, fmt.Errorf("%w: %s", ErrNotHTML, p.URL)
+		return nil, fmt.Errorf("%w%s", ErrNotHTML, at)
 	}
 	text := repairMojibake(decode(p.Body, p.Header.Get("Content-Type")))
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(text))
@@ -63,7 +67,7 @@ func (e *Extractor) Extract(p *newsarchive.Page) (*newsarchive.Article, error) {
 		// flatten the excess and try once more.
 		doc, err = goquery.NewDocumentFromReader(strings.NewReader(flatten(text, maxDepth)))
 		if err != nil {
-			return nil, fmt.Errorf("extract: parse %s: %w", p.URL, err)
+			return nil, fmt.Errorf("extract: parse%s: %w", at, err)
 		}
 	}
 	return e.extract(p, doc, strings.Count(text, "<")), nil

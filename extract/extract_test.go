@@ -200,6 +200,10 @@ func TestErrors(t *testing.T) {
 			}
 		})
 	}
+	// A page read from a file has no URL: the error does not end in ": ".
+	if _, err := x.Extract(&newsarchive.Page{Body: []byte("\x00\x01\x02")}); err == nil || err.Error() != extract.ErrNotHTML.Error() {
+		t.Errorf("without a URL: err = %v, want %v", err, extract.ErrNotHTML)
+	}
 	opts := extract.DefaultOptions()
 	opts.MaxBodyBytes = 10
 	if _, err := extract.New(opts).Extract(&newsarchive.Page{URL: "https://a.example/", Body: []byte("<html><body>long enough</body></html>")}); !errors.Is(err, extract.ErrTooLarge) {
