@@ -668,6 +668,9 @@ func (x *Extractor) timeDates(f *dateFinder, m *meta, scope *html.Node) {
 			v := attr(t, "datetime")
 			if v != "" {
 				if p, ok := f.dp.parseMachine(v); ok {
+					if q, ok := localShown(p, innerText(t), f); ok {
+						p = q
+					}
 					f.addKind(p, "time", kind)
 					continue
 				}
@@ -677,6 +680,28 @@ func (x *Extractor) timeDates(f *dateFinder, m *meta, scope *html.Node) {
 			}
 		}
 	}
+}
+
+// localShown returns the day a <time> element shows its readers when its
+// datetime is a moment in UTC and its text is the day before or after:
+// <time datetime="2026-02-24T04:13:00Z">February 23, 2026</time> was
+// published on the evening of the 23rd where the site is.
+func localShown(p parsed, text string, f *dateFinder) (parsed, bool) {
+	if !p.hasTime {
+		return parsed{}, false
+	}
+	if _, off := p.t.Zone(); off != 0 {
+		return parsed{}, false
+	}
+	q, ok := f.dp.findLine(text, f.dayFirst)
+	if !ok || q.shortYear {
+		return parsed{}, false
+	}
+	d := p.t.Sub(q.t)
+	if q.t.Format("2006-01-02") == p.t.Format("2006-01-02") || d < -24*time.Hour || d >= 48*time.Hour {
+		return parsed{}, false
+	}
+	return q, true
 }
 
 // textDates adds dates written in bylines and datelines near the article:

@@ -80,10 +80,18 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2020-07-08", wantSrc: "json-ld",
 		},
 		{
+			// The <time> shows the local day of its UTC value.
 			name:     "a <time> repeating the UTC value under a byline in local time",
 			head:     `<meta property="article:published_time" content="2023-11-01T23:01:00Z">`,
 			byline:   `<time datetime="2023-11-01T23:01:00Z">02 Novembre 2023</time>`,
-			wantDate: "2023-11-02", wantSrc: "text",
+			wantDate: "2023-11-02", wantSrc: "time",
+		},
+		{
+			// 04:13 UTC is still the 23rd where the site is, as its
+			// <time> says to the reader.
+			name:     "a <time> in UTC whose text shows the day before",
+			byline:   `By Ann Lee · <time datetime="2026-02-24T04:13:00Z">February 23, 2026</time>`,
+			wantDate: "2026-02-23", wantSrc: "time",
 		},
 		{
 			name:     "a UTC time at noon keeps its day",
