@@ -448,13 +448,14 @@ func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, sc
 // headlineHeader returns the h1 of the article (in scope) and its
 // ancestors up to three levels, short of the body: the block that holds
 // the headline, its byline and date. A <header> or a "header" class
-// there is the article's, not the site's.
+// there is the article's, not the site's. A page's only h1 is the
+// article's even outside the scope: a hero <header> above the text.
 func headlineHeader(m *meta, scope *html.Node) map[*html.Node]bool {
 	if scope == nil {
 		return nil
 	}
 	for _, h := range m.h1s {
-		if !isAncestor(scope, h) && !isAncestor(h, scope) {
+		if !isAncestor(scope, h) && !isAncestor(h, scope) && len(m.h1s) > 1 {
 			continue
 		}
 		set := map[*html.Node]bool{}
@@ -656,7 +657,9 @@ func (x *Extractor) timeDates(f *dateFinder, m *meta, scope *html.Node) {
 		if isModifiedHint(classID(t)) || (t.Parent != nil && isModifiedHint(classID(t.Parent))) {
 			continue
 		}
-		if scope != nil && isAncestor(scope, t) {
+		if scope != nil && isAncestor(scope, t) || f.nearHeadline(t) {
+			// The headline's block is the article's, wherever the
+			// text was found to start.
 			inScope = append(inScope, t)
 		} else {
 			other = append(other, t)

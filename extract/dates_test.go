@@ -323,22 +323,50 @@ func TestDateChoice(t *testing.T) {
 }
 
 // TestDateInArticleHeader pins that a date in the block holding the
-// article's headline is read even when that block's class looks like the
-// site's header ("header__attributed"): it is the article's own.
+// article's headline is read even when that block looks like the site's
+// header: a "header__attributed" class, or a <header> outside the text
+// the extractor chose, holding the page's only h1. It is the article's
+// own.
 func TestDateInArticleHeader(t *testing.T) {
 	para := strings.Repeat("The council met on the budget and argued about the bridge for a long while. ", 6)
-	page := `<!doctype html><html lang="en"><head><title>Bridge vote</title>
+	body := `<p>` + para + `</p><p>` + para + `</p><p>` + para + `</p>`
+	tests := []struct {
+		name, page        string
+		wantDate, wantSrc string
+	}{
+		{
+			name: "a header class in the headline's block",
+			page: `<!doctype html><html lang="en"><head><title>Bridge vote</title>
 <script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2025-06-24"}</script></head><body>
 <div class="main"><div class="blog__header-contain">
 <div class="header__attributed"><div class="staff__wrap"><div class="text__author">Shauna Mitchell</div><div class="text__date">August 25, 2024</div></div></div>
 <h1>Council votes on the bridge</h1><p class="blog-summary">How the council voted.</p></div>
-<div class="blog-body"><p>` + para + `</p><p>` + para + `</p><p>` + para + `</p></div></div></body></html>`
-	x := extract.New(extract.DefaultOptions())
-	a, err := x.Extract(&newsarchive.Page{URL: "https://news.example.com/bridge-vote", Status: 200, Header: http.Header{}, Body: []byte(page), FetchedAt: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatal(err)
+<div class="blog-body">` + body + `</div></div></body></html>`,
+			wantDate: "2024-08-25", wantSrc: "text",
+		},
+		{
+			// The JSON-LD's 2012 date is never shown; the hero shows 2021.
+			name: "a <time> in a hero header that holds the only h1",
+			page: `<!doctype html><html lang="en"><head><title>Bridge vote</title>
+<script type="application/ld+json">{"@type":"Article","datePublished":"2012-09-12T16:45:28+00:00","dateModified":"2021-09-08T18:02:10+00:00"}</script></head><body>
+<div class="template"><header class="article-hero"><div class="meta-top"><a href="/travel/">Travel</a> <span class="sep"></span> <time class="article-date" datetime="2021-09-08T18:02:10+00:00">September 8, 2021</time></div>
+<h1 class="article-title">Council votes on the bridge</h1><div class="meta"><a href="/experts/ann-lee/" rel="author">Ann Lee</a></div></header>
+<div class="featured-image"><img src="/rent.jpg" alt="A bridge"></div>
+<div class="layout"><main class="article-content"><div class="article-body">` + body + `</div></main>
+<aside class="sidebar"><p>Get our newsletter every morning.</p></aside></div></div></body></html>`,
+			wantDate: "2021-09-08T18:02:10Z", wantSrc: "time",
+		},
 	}
-	if a.DatePublished != "2024-08-25" || a.DateSource != "text" {
-		t.Errorf("date = %q from %q, want 2024-08-25 from text", a.DatePublished, a.DateSource)
+	x := extract.New(extract.DefaultOptions())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := x.Extract(&newsarchive.Page{URL: "https://news.example.com/bridge-vote", Status: 200, Header: http.Header{}, Body: []byte(tt.page), FetchedAt: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.DatePublished != tt.wantDate || a.DateSource != tt.wantSrc {
+				t.Errorf("date = %q from %q, want %q from %q", a.DatePublished, a.DateSource, tt.wantDate, tt.wantSrc)
+			}
+		})
 	}
 }
