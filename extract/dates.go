@@ -740,6 +740,15 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 					zone = append(zone, z.text)
 				}
 			}
+			// Then the short lines just above the headline, in its
+			// block: a kicker line "21. Jan 2022 // Dominik Ricker".
+			for j := i - 1; j >= 0 && j >= i-3; j-- {
+				z := &a.blocks[j]
+				if z.node == nil || len(z.text) > 60 || !f.nearHeadline(z.node) || inQuote(z.node) {
+					break
+				}
+				zone = append(zone, z.text)
+			}
 		}
 		if b.node == nil || len(b.text) > 200 || !strings.ContainsAny(b.text, "0123456789") {
 			// Every date has a number in it; most lines have none.

@@ -33,6 +33,7 @@ func TestDateChoice(t *testing.T) {
 		aside              string // a column beside the article
 		before             string // a column before the article
 		end                string // the end of the article
+		kicker             string // a line above the headline
 		wantDate, wantSrc  string
 	}{
 		{
@@ -294,6 +295,15 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2019-09-28", wantSrc: "text",
 		},
 		{
+			// The JSON-LD's day is never shown; the line above the
+			// headline is the article's dateline.
+			name:     "a dateline just above the headline",
+			head:     `<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2025-06-24T09:00:00Z"}</script>`,
+			byline:   `By Ann Lee`,
+			kicker:   `<p class="subline">21. Jan 2022 // Dominik Ricker</p>`,
+			wantDate: "2022-01-21", wantSrc: "text",
+		},
+		{
 			// A dated line beside the article (an event list) is not the
 			// article's byline.
 			name:     "a date-classed line outside the article does not overrule the metadata",
@@ -310,7 +320,7 @@ func TestDateChoice(t *testing.T) {
 			if u == "" {
 				u = "https://news.example.com/bridge-vote"
 			}
-			p := &newsarchive.Page{URL: u, Status: 200, Header: http.Header{}, Body: []byte(strings.NewReplacer("</main>", "</main><div class=\"col\">"+tt.aside+"</div>", "<main>", "<div class=\"col\">"+tt.before+"</div><main>", "</article>", tt.end+"</article>").Replace(datePage(tt.head, tt.byline))), FetchedAt: fetched}
+			p := &newsarchive.Page{URL: u, Status: 200, Header: http.Header{}, Body: []byte(strings.NewReplacer("</main>", "</main><div class=\"col\">"+tt.aside+"</div>", "<main>", "<div class=\"col\">"+tt.before+"</div><main>", "</article>", tt.end+"</article>", "<h1>", tt.kicker+"<h1>").Replace(datePage(tt.head, tt.byline))), FetchedAt: fetched}
 			a, err := x.Extract(p)
 			if err != nil {
 				t.Fatal(err)
