@@ -654,7 +654,8 @@ func (x *Extractor) timeDates(f *dateFinder, m *meta, scope *html.Node) {
 			// An embedded post or a quotation has its author's date.
 			continue
 		}
-		if isModifiedHint(classID(t)) || (t.Parent != nil && isModifiedHint(classID(t.Parent))) {
+		if isModifiedHint(classID(t)) || (t.Parent != nil && isModifiedHint(classID(t.Parent))) || isModifiedHint(strings.ToLower(attr(t, "itemprop"))) {
+			// <time itemprop="dateModified"> says what it is too.
 			continue
 		}
 		if scope != nil && isAncestor(scope, t) || f.nearHeadline(t) {

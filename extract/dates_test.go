@@ -304,6 +304,11 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2022-01-21", wantSrc: "text",
 		},
 		{
+			name:     "a <time> marked up as the modification date",
+			byline:   `<time itemprop="dateModified" class="hidden">2018-08-29 14:15:57</time> <time itemprop="datePublished" datetime="2018-06-22 10:20:00" class="hidden">2018-06-22 10:20:00</time>`,
+			wantDate: "2018-06-22T10:20:00Z", wantSrc: "time",
+		},
+		{
 			// A dated line beside the article (an event list) is not the
 			// article's byline.
 			name:     "a date-classed line outside the article does not overrule the metadata",
