@@ -36,7 +36,7 @@ func monthNames() map[string]time.Month {
 	add(time.May, "may", "mai", "mayo", "maio", "maggio", "mag", "mei", "maj", "mayıs", "mayis", "maja", "května", "kvetna", "květen", "мая", "май", "травня", "травень", "μαΐου", "toukokuuta", "مايو", "أيار")
 	add(time.June, "june", "jun", "juin", "juni", "junio", "junho", "giugno", "giu", "haziran", "czerwca", "czerwiec", "cze", "června", "cervna", "červen", "июня", "июнь", "июн", "червня", "червень", "ιουνίου", "kesäkuuta", "يونيو", "حزيران")
 	add(time.July, "july", "jul", "juillet", "juil", "juli", "julio", "julho", "luglio", "lug", "temmuz", "lipca", "lipiec", "lip", "července", "cervence", "červenec", "июля", "июль", "июл", "липня", "липень", "ιουλίου", "heinäkuuta", "يوليو", "تموز")
-	add(time.August, "august", "aug", "août", "aout", "agosto", "augustus", "agustus", "agu", "ağustos", "agustos", "sierpnia", "sierpień", "sie", "srpna", "srpen", "августа", "август", "авг", "серпня", "серпень", "αυγούστου", "elokuuta", "أغسطس", "اغسطس", "آب")
+	add(time.August, "august", "aug", "août", "aout", "agosto", "ago", "augustus", "agustus", "agu", "ağustos", "agustos", "sierpnia", "sierpień", "sie", "srpna", "srpen", "августа", "август", "авг", "серпня", "серпень", "αυγούστου", "elokuuta", "أغسطس", "اغسطس", "آب")
 	add(time.September, "september", "sep", "sept", "septembre", "septiembre", "setiembre", "setembro", "set", "settembre", "eylül", "eylul", "września", "wrzesnia", "wrzesień", "wrz", "září", "zari", "сентября", "сентябрь", "сен", "вересня", "вересень", "σεπτεμβρίου", "syyskuuta", "سبتمبر", "أيلول")
 	add(time.October, "october", "oct", "octobre", "oktober", "okt", "octubre", "outubro", "out", "ottobre", "ott", "ekim", "października", "pazdziernika", "październik", "paź", "října", "rijna", "říjen", "октября", "октябрь", "окт", "жовтня", "жовтень", "οκτωβρίου", "lokakuuta", "أكتوبر", "اكتوبر")
 	add(time.November, "november", "nov", "novembre", "noviembre", "novembro", "kasım", "kasim", "listopada", "listopad", "lis", "ноября", "ноябрь", "ноя", "листопада", "листопад", "νοεμβρίου", "marraskuuta", "نوفمبر")
@@ -385,8 +385,14 @@ func (dp *dateParser) matchAt(toks []token, i int, dayFirst bool) (parsed, bool)
 			p.swappable = a != b && a <= 12 && b <= 12
 			return p, ok
 		}
-		// D. Month Y, D Month Y, D de Month de Y.
+		// D. Month Y, D Month Y, D de Month de Y; D-Mon-Y
+		// ("04-Aug-2021", "04-ago-2021").
 		k := i + 1
+		if at(k).s == "-" && at(k+2).s == "-" && at(k+1).kind == 'w' && at(k+3).kind == 'n' && len(at(k+3).s) == 4 {
+			if mo, ok := dp.months[at(k+1).s]; ok {
+				return mk(at(k+3).n, int(mo), t.n)
+			}
+		}
 		if at(k).s == "." {
 			k++
 		}
