@@ -369,9 +369,9 @@ func (dp *dateParser) matchAt(toks []token, i int, dayFirst bool) (parsed, bool)
 		if len(t.s) > 2 {
 			return parsed{}, false
 		}
-		// D.M.Y, D/M/Y, M/D/Y.
+		// D.M.Y, D/M/Y, M/D/Y, and D | M | Y in a designed subline.
 		sep, m, sep2, y := at(i+1), at(i+2), at(i+3), at(i+4)
-		if sep.kind == 's' && m.kind == 'n' && sep2.kind == 's' && y.kind == 'n' && len(m.s) <= 2 && len(y.s) == 4 && sep.s == sep2.s && strings.Contains("-./", sep.s) {
+		if sep.kind == 's' && m.kind == 'n' && sep2.kind == 's' && y.kind == 'n' && len(m.s) <= 2 && len(y.s) == 4 && sep.s == sep2.s && strings.Contains("-./|", sep.s) {
 			a, b := t.n, m.n
 			day, month := a, b
 			switch {

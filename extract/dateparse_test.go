@@ -36,6 +36,7 @@ func TestDateFind(t *testing.T) {
 		{"Posted 04-Aug-2021 5:11:10", false, "2021-08-04"},
 		{"By FlowGuard EMEA on 04-ago-2021 5:11:10", true, "2021-08-04"},
 		{"Updated 3 days ago 2021 edition", false, ""},
+		{"26 | 01 | 2022 Natur & Umwelt", true, "2022-01-26"},
 		{"تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً", true, "2020-04-24"},
 		{"24 أبريل 2020", true, "2020-04-24"},
 		{"الأحد، 23 أغسطس 2020 09:14 ص", true, "2020-08-23"},
