@@ -766,6 +766,9 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 				break
 			}
 		}
+		if modifiedStamp(b.node, b.text) {
+			continue
+		}
 		if !hinted {
 			hinted = datedChild(b.node)
 		}
@@ -1158,4 +1161,27 @@ func siteChrome(n *html.Node) bool {
 		}
 	}
 	return chrome && !inArticle || chrome && n.DataAtom == atom.Nav
+}
+
+// modifiedStamp reports whether the text of a line is all in one element
+// whose class says it is the modification date: WordPress themes print
+// <span class="updated">2025-10-30T10:45:07-04:00</span> below the post.
+func modifiedStamp(n *html.Node, text string) bool {
+	text = strings.TrimSpace(text)
+	found := false
+	var walk func(*html.Node, int)
+	walk = func(n *html.Node, depth int) {
+		for c := n.FirstChild; c != nil && !found && depth < 4; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if ci := classID(c); isModifiedHint(ci) && !strings.Contains(ci, "publish") && strings.TrimSpace(innerText(c)) == text {
+				found = true
+				return
+			}
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return found
 }

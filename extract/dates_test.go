@@ -309,6 +309,15 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2018-06-22T10:20:00Z", wantSrc: "time",
 		},
 		{
+			// A theme's hidden hAtom stamp of the last edit is not a
+			// byline the reader is shown.
+			name:     "a line that is all an \"updated\" stamp",
+			head:     `<script type="application/ld+json">{"@type":"BlogPosting","datePublished":"2025-06-01T08:42:15-04:00","dateModified":"2025-10-30T10:45:07-04:00"}</script>`,
+			byline:   `By Ann Lee`,
+			end:      `<div class="entry-meta"><span class="updated rich-snippet-hidden">2025-10-30T10:45:07-04:00</span></div>`,
+			wantDate: "2025-06-01T08:42:15-04:00", wantSrc: "json-ld",
+		},
+		{
 			// A dated line beside the article (an event list) is not the
 			// article's byline.
 			name:     "a date-classed line outside the article does not overrule the metadata",
