@@ -766,13 +766,15 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 				break
 			}
 		}
-		if modifiedStamp(b.node, b.text) {
+		text := withoutModified(b.node, b.text)
+		if !strings.ContainsAny(text, "0123456789") {
+			// All its dates were the stamp of the last edit.
 			continue
 		}
 		if !hinted {
 			hinted = datedChild(b.node)
 		}
-		low := strings.ToLower(b.text)
+		low := strings.ToLower(text)
 		if !hinted {
 			for _, w := range [...]string{"published", "posted", "publié", "veröffentlicht", "publicado", "pubblicato", "опубликовано", "yayınlanma", "date:"} {
 				if strings.Contains(low, w) {
@@ -788,10 +790,10 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 			continue
 		}
 		if hinted {
-			first = append(first, b.text)
+			first = append(first, text)
 			firstIn = append(firstIn, scope == nil || isAncestor(scope, b.node))
 		} else {
-			second = append(second, b.text)
+			second = append(second, text)
 		}
 	}
 	// One candidate from each list: the date-classed lines, the zone under
@@ -1163,25 +1165,28 @@ func siteChrome(n *html.Node) bool {
 	return chrome && !inArticle || chrome && n.DataAtom == atom.Nav
 }
 
-// modifiedStamp reports whether the text of a line is all in one element
-// whose class says it is the modification date: WordPress themes print
-// <span class="updated">2025-10-30T10:45:07-04:00</span> below the post.
-func modifiedStamp(n *html.Node, text string) bool {
-	text = strings.TrimSpace(text)
-	found := false
+// withoutModified returns the text of a line without the text of the
+// elements in it whose class says they hold the modification date:
+// themes print the last edit as <span class="updated">2025-10-30T10:45:07-04:00</span>,
+// often hidden, before the date the reader sees. A class that also says
+// "published" (WordPress's "entry-date published updated" on a post never
+// edited) is the publication's.
+func withoutModified(n *html.Node, text string) string {
 	var walk func(*html.Node, int)
 	walk = func(n *html.Node, depth int) {
-		for c := n.FirstChild; c != nil && !found && depth < 4; c = c.NextSibling {
+		for c := n.FirstChild; c != nil && depth < 4; c = c.NextSibling {
 			if c.Type != html.ElementNode {
 				continue
 			}
-			if ci := classID(c); isModifiedHint(ci) && !strings.Contains(ci, "publish") && strings.TrimSpace(innerText(c)) == text {
-				found = true
-				return
+			if ci := classID(c); isModifiedHint(ci) && !strings.Contains(ci, "publish") {
+				if t := strings.TrimSpace(innerText(c)); t != "" {
+					text = strings.Replace(text, t, "", 1)
+				}
+				continue
 			}
 			walk(c, depth+1)
 		}
 	}
 	walk(n, 0)
-	return found
+	return text
 }

@@ -318,6 +318,12 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2025-06-01T08:42:15-04:00", wantSrc: "json-ld",
 		},
 		{
+			name:     "an \"updated\" stamp before the date the reader sees",
+			head:     `<meta property="article:published_time" content="2024-03-22T05:15:06+00:00">`,
+			byline:   `<span class="vcard"><a href="/author/tom/">Tom</a></span><span class="updated rich-snippet-hidden">2024-04-18T13:00:39+00:00</span><span>March 22nd, 2024</span>`,
+			wantDate: "2024-03-22T05:15:06Z", wantSrc: "meta",
+		},
+		{
 			// A dated line beside the article (an event list) is not the
 			// article's byline.
 			name:     "a date-classed line outside the article does not overrule the metadata",
