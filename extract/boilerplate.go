@@ -268,7 +268,16 @@ func isJunkKind(n *html.Node, inArticle bool, s *nstat) (junk, hard bool) {
 		// furniture".
 		return true, true
 	}
-	if big || !junkClass(ci) {
+	if big {
+		return false, false
+	}
+	if ctaClass(ci) {
+		// A call-to-action box ("Sign up and try it free for 14
+		// days") says the same in every article of the site: a
+		// "blog-cta" is the site's, not the post's.
+		return true, false
+	}
+	if !junkClass(ci) {
 		return false, false
 	}
 	if ld < 0.3 && s.text >= 60 && strings.Contains(ci, "header") && !junkClass(strings.ReplaceAll(ci, "header", "")) {
@@ -323,6 +332,26 @@ func tablePart(a atom.Atom) bool {
 	switch a {
 	case atom.Tr, atom.Th, atom.Td, atom.Thead, atom.Tbody, atom.Tfoot:
 		return true
+	}
+	return false
+}
+
+// ctaClass reports the class of a call-to-action box: "cta",
+// "blog-cta__heading", "call-to-action".
+func ctaClass(ci string) bool {
+	if ci == "" {
+		return false
+	}
+	if strings.Contains(ci, "call-to-action") || strings.Contains(ci, "calltoaction") {
+		return true
+	}
+	if !strings.Contains(ci, "cta") {
+		return false
+	}
+	for _, t := range classTokens(ci) {
+		if t == "cta" {
+			return true
+		}
 	}
 	return false
 }

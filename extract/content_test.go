@@ -552,3 +552,43 @@ func TestHeaderClassInText(t *testing.T) {
 		t.Errorf("body keeps the site header:\n%s", body)
 	}
 }
+
+// TestCallToActionBoxIsNotText checks that a call-to-action box inside the
+// post ("blog-cta", "cta-content") is left out, even where its class names
+// the blog, and that the text around it stays.
+func TestCallToActionBoxIsNotText(t *testing.T) {
+	for _, box := range []string{
+		`<div class="blog-cta"><h3 class="blog-cta__heading">Sign up and try Harbourly for 14 days free!</h3><p>Start now, no card needed, and cancel whenever you like.</p></div>`,
+		`<section class="cta landing"><p class="cta-content">Get a free, tailored assessment of your harbour wall from our engineers today.</p></section>`,
+	} {
+		page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>The harbour wall</h1>
+<div class="entry-content"><p>` + prose(0) + `</p><p>` + prose(1) + `</p>` + box + `<p>` + prose(2) + `</p></div></article></body></html>`
+		body := bodyOf(t, "https://news.example.com/harbour", page)
+		if strings.Contains(body, "free") {
+			t.Errorf("body keeps the box %.40s:\n%s", box, body)
+		}
+		if !strings.Contains(body, prose(1)) || !strings.Contains(body, prose(2)) {
+			t.Errorf("body lacks the text:\n%s", body)
+		}
+	}
+}
+
+func TestCTAClass(t *testing.T) {
+	tests := []struct {
+		ci   string
+		want bool
+	}{
+		{"cta", true},
+		{"blog-cta__heading", true},
+		{"wp-block-call-to-action", true},
+		{"short-cta__title", true},
+		{"octagon", false},
+		{"actas", false},
+		{"entry-content", false},
+	}
+	for _, tt := range tests {
+		if got := ctaClass(tt.ci); got != tt.want {
+			t.Errorf("ctaClass(%q) = %v, want %v", tt.ci, got, tt.want)
+		}
+	}
+}
