@@ -18,6 +18,7 @@ type nstat struct {
 	embed      int
 	junk       bool // the element itself is furniture
 	softJunk   bool // ... by its class, id or visibility only
+	notice     bool // a disclaimer: not body text, but not furniture either
 	score      float64
 	scored     bool
 	fishy      int8 // 0 unknown, 1 fishy, -1 fine
@@ -31,6 +32,9 @@ type block struct {
 	kind  byte       // 'p' paragraph, 'h' heading, 'l' list item, 'c' caption, 'q' quote/pre, 't' table cell
 	links int        // bytes of the text inside links
 	junk  bool       // inside furniture
+	// notice is set inside a disclaimer: text the body leaves out that
+	// the date search still reads.
+	notice bool
 	// inContent is set once the main content is known.
 	inContent bool
 	key       string // normKey(text)
@@ -224,6 +228,7 @@ type emitter struct {
 	inLink  bool
 	lastBr  bool
 	caption int // depth inside caption elements
+	notice  int // depth inside disclaimers
 }
 
 func (e *emitter) flush() {
@@ -233,7 +238,7 @@ func (e *emitter) flush() {
 		if e.caption > 0 {
 			kind = 'c'
 		}
-		e.a.blocks = append(e.a.blocks, block{text: t, node: e.owner, kind: kind, links: e.links, junk: e.junk})
+		e.a.blocks = append(e.a.blocks, block{text: t, node: e.owner, kind: kind, links: e.links, junk: e.junk, notice: e.notice > 0})
 	}
 	e.buf = textBuilder{}
 	e.links = 0
@@ -280,8 +285,10 @@ func (e *emitter) walk(n *html.Node, depth int, owner *html.Node, junk bool) {
 		e.buf.space = true
 		return
 	}
-	if s := e.a.stats[n]; s != nil && s.junk {
-		junk = true
+	notice := false
+	if s := e.a.stats[n]; s != nil {
+		junk = junk || s.junk
+		notice = s.notice
 	}
 	block := isBlockAtom(n.DataAtom)
 	caption := isCaptionNode(n)
@@ -301,6 +308,12 @@ func (e *emitter) walk(n *html.Node, depth int, owner *html.Node, junk bool) {
 	if caption {
 		e.caption++
 	}
+	if notice {
+		if e.buf.b.Len() > 0 {
+			e.flush()
+		}
+		e.notice++
+	}
 	wasLink := e.inLink
 	if n.DataAtom == atom.A {
 		e.inLink = true
@@ -317,6 +330,12 @@ func (e *emitter) walk(n *html.Node, depth int, owner *html.Node, junk bool) {
 	}
 	if caption {
 		e.caption--
+	}
+	if notice {
+		if e.buf.b.Len() > 0 {
+			e.flush()
+		}
+		e.notice--
 	}
 	if n.DataAtom == atom.Img || n.DataAtom == atom.Picture {
 		e.buf.space = true

@@ -277,6 +277,13 @@ func isJunkKind(n *html.Node, inArticle bool, s *nstat) (junk, hard bool) {
 		// "blog-cta" is the site's, not the post's.
 		return true, false
 	}
+	if strings.Contains(ci, "disclaimer") {
+		// A disclaimer is the site's notice about the article, not
+		// the article; it is left out of the body but stays visible to
+		// the date search ("This article was originally published on
+		// 26 Sep 2019").
+		s.notice = true
+	}
 	if !junkClass(ci) {
 		return false, false
 	}

@@ -592,3 +592,26 @@ func TestCTAClass(t *testing.T) {
 		}
 	}
 }
+
+// TestDisclaimerIsNotText checks that a disclaimer in the article is left
+// out of the body while the date it gives still counts.
+func TestDisclaimerIsNotText(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>The harbour wall</h1>
+<div class="entry-content"><p>` + prose(0) + `</p><p>` + prose(1) + `</p><p>` + prose(2) + `</p>
+<p class="views-disclaimer">The views expressed by the authors of this blog are their own and do not necessarily reflect the views of the council.</p>
+<div class="PublishDateDisclaimer__Disclaimer">This article was originally published on 26 Sep 2019 at 4:12pm but has been regularly updated.</div>
+</div></article></body></html>`
+	a, err := New(DefaultOptions()).Extract(&newsarchive.Page{URL: "https://news.example.com/harbour", Status: 200, Body: []byte(page)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(a.Body, "views expressed") || strings.Contains(a.Body, "originally published") {
+		t.Errorf("body keeps the disclaimers:\n%s", a.Body)
+	}
+	if !strings.Contains(a.Body, prose(2)) {
+		t.Errorf("body lacks the text:\n%s", a.Body)
+	}
+	if a.DatePublished != "2019-09-26" {
+		t.Errorf("DatePublished = %q, want 2019-09-26", a.DatePublished)
+	}
+}

@@ -264,7 +264,7 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 		if b.kind != 'q' && looksLikeData(b.text) {
 			continue
 		}
-		if len(b.text) < 500 && isDisclosure(b.text) {
+		if b.notice || len(b.text) < 500 && isDisclosure(b.text) {
 			continue
 		}
 		emitted[b.key] = true
