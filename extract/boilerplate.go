@@ -230,7 +230,11 @@ func isJunkKind(n *html.Node, inArticle bool, s *nstat) (junk, hard bool) {
 	case atom.Nav, atom.Footer, atom.Dialog, atom.Menu:
 		return true, true
 	case atom.Aside:
-		return !big, true
+		// An aside of several paragraphs of prose, few links and
+		// commas in its sentences is a box of the article's own text (a
+		// background note beside the story), not the site's sidebar.
+		prose := ld < 0.15 && s.p >= 2 && s.text >= 300 && s.commas >= 3
+		return !big && !prose, true
 	case atom.Header:
 		return !inArticle && !big, true
 	case atom.Body, atom.Html, atom.Main, atom.A:

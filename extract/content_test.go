@@ -615,3 +615,21 @@ func TestDisclaimerIsNotText(t *testing.T) {
 		t.Errorf("DatePublished = %q, want 2019-09-26", a.DatePublished)
 	}
 }
+
+// TestProseAside checks that an <aside> holding paragraphs of prose in
+// the article is text, while a sidebar of links still is not.
+func TestProseAside(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>Turing's patterns</h1>
+<div class="post__content"><p>` + prose(0) + `</p><p>` + prose(1) + `</p>
+<aside class="post__aside"><p>In 1952, just a couple of years before his death, the mathematician Alan Turing published a paper on how patterns form in nature, from the stripes of a zebra to the spots of a leopard and the whorls of a shell.</p>
+<p>This video, which runs for ten minutes, shows the link between art and math, and it explains, step by step, how such patterns arise when two chemicals spread and react at different speeds.</p></aside>
+<p>` + prose(2) + `</p></div></article>
+<aside class="sidebar"><ul><li><a href="/a">Most read: the harbour</a></li><li><a href="/b">Most read: the storm</a></li><li><a href="/c">Most read: the council</a></li></ul></aside></body></html>`
+	body := bodyOf(t, "https://news.example.com/turing", page)
+	if !strings.Contains(body, "mathematician Alan Turing") || !strings.Contains(body, "step by step") {
+		t.Errorf("body lacks the aside's text:\n%s", body)
+	}
+	if strings.Contains(body, "Most read") {
+		t.Errorf("body keeps the sidebar:\n%s", body)
+	}
+}
