@@ -633,3 +633,21 @@ func TestProseAside(t *testing.T) {
 		t.Errorf("body keeps the sidebar:\n%s", body)
 	}
 }
+
+// TestRepeatedLabelsStay checks that a short line the article repeats
+// (the same label over each product) stays every time, while a paragraph
+// printed twice (a second layout) is kept once.
+func TestRepeatedLabelsStay(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>The best kettles</h1>
+<div class="entry-content"><p>` + prose(0) + `</p>
+<h2>1. Steel kettle</h2><p>Key features include the following:</p><ul><li>A steel body</li><li>A whistle</li></ul><p>` + prose(1) + `</p>
+<h2>2. Glass kettle</h2><p>Key features include the following:</p><ul><li>A glass body</li><li>A light</li></ul><p>` + prose(2) + `</p>
+<div class="mobile-copy"><p>` + prose(2) + `</p></div></div></article></body></html>`
+	body := bodyOf(t, "https://news.example.com/kettles", page)
+	if n := strings.Count(body, "Key features include the following:"); n != 2 {
+		t.Errorf("label printed %d times, want 2:\n%s", n, body)
+	}
+	if n := strings.Count(body, prose(2)); n != 1 {
+		t.Errorf("repeated paragraph printed %d times, want 1:\n%s", n, body)
+	}
+}

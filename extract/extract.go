@@ -141,6 +141,10 @@ func (e *Extractor) extract(p *newsarchive.Page, doc *goquery.Document, elements
 	return art
 }
 
+// minRepeatKey is the shortest normalised text whose second copy in the
+// content is left out as a duplicate.
+const minRepeatKey = 40
+
 // boilerLines are short lines that are page furniture wherever they are.
 var boilerLines = [...]string{
 	"advertisement", "advertisements", "ad", "sponsored", "share", "share this", "share this article",
@@ -240,7 +244,12 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 			if outside[b.key] >= 2 {
 				continue
 			}
-			if emitted[b.key] {
+			// A paragraph printed twice is one text in two layouts
+			// (a desktop and a mobile copy). A short line printed twice
+			// is the page's own repetition: the same label over each
+			// product ("Key features include:"), a table's cells, the
+			// same step in two plans.
+			if emitted[b.key] && len(b.key) >= minRepeatKey {
 				continue
 			}
 			if useProfile && p.SiteBlocks[fingerprint(b.key)] >= limit {
