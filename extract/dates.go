@@ -729,7 +729,7 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 	}
 	for i := range a.blocks {
 		b := &a.blocks[i]
-		if h1 != nil && len(zone) == 0 && b.node == h1 {
+		if h1 != nil && len(zone) == 0 && b.node != nil && isAncestor(h1, b.node) {
 			for j := i + 1; j < len(a.blocks) && j < i+15; j++ {
 				z := &a.blocks[j]
 				if z.inContent && len(z.text) > 150 {

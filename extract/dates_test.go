@@ -386,6 +386,19 @@ func TestDateInArticleHeader(t *testing.T) {
 <aside class="sidebar"><p>Get our newsletter every morning.</p></aside></div></div></body></html>`,
 			wantDate: "2021-09-08T18:02:10Z", wantSrc: "time",
 		},
+		{
+			// The headline's text is in a block of its own inside the h1;
+			// the byline zone under it was never opened.
+			name: "the byline under an h1 that wraps a block",
+			page: `<!doctype html><html lang="fr"><head><title>Le pont</title></head><body>
+<div class="header-top"><p>Édition du 12 octobre 2020</p></div>
+<div class="panel-display zen-one-sidebar-second clearfix"><div class="panel-content">
+<div class="panel-content-header-inner"><h1 class="pane-node-title"><div class="pane-content">Le conseil vote sur le pont</div></h1>
+<div class="pane-node-terms"><a href="/actualites/avocat" rel="tag">AVOCAT</a></div></div>
+<div class="panel-content-inner"><div class="panel-pane"><div class="pane-content"><div class="view"><div class="views-row"><div class="node-signature"><span class="field-contributor">Par Ann Lee</span> <span class="field-published-at">le 07 Mai 2020</span></div>
+<div class="node-body">` + body + `</div></div></div></div></div></div></div></div></body></html>`,
+			wantDate: "2020-05-07", wantSrc: "text",
+		},
 	}
 	x := extract.New(extract.DefaultOptions())
 	for _, tt := range tests {
