@@ -651,3 +651,24 @@ func TestRepeatedLabelsStay(t *testing.T) {
 		t.Errorf("repeated paragraph printed %d times, want 1:\n%s", n, body)
 	}
 }
+
+func TestIsDisclosure(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"This post may contain affiliate links, view my full disclosure policy.", true},
+		{"Note: this blog uses affiliate links. That means if you choose to make a purchase, I make a small amount.", true},
+		{"When you buy through links on this site I may earn a commission.", true},
+		{"Photo credit: Jane Doe", true},
+		// Affiliate links and paid promotion as the article's topic.
+		{"Merchant and affiliate programs: You can connect your store catalog and find pinners in your niche to join your marketing efforts through affiliate links.", false},
+		{"Invest in Paid Promotion: Paid advertising ensures your videos reach the right people at the right time.", false},
+		{"To measure the outcomes of these partnerships, implement affiliate links, UTM tracking and exclusive discount codes.", false},
+	}
+	for _, tt := range tests {
+		if got := isDisclosure(tt.s); got != tt.want {
+			t.Errorf("isDisclosure(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}

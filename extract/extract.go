@@ -350,11 +350,17 @@ func looksLikeData(s string) bool {
 // disclosures are phrases of affiliate and sponsorship notices and of
 // photo credits: notices about the page, not the article.
 var disclosures = [...]string{
-	"affiliate link", "may earn a commission", "earn a commission", "may earn commission",
-	"earn a small commission", "small commission", "paid promotion", "independently selected",
+	"may earn a commission", "earn a commission", "may earn commission",
+	"earn a small commission", "small commission", "independently selected",
 	"may contain affiliate", "purchases made through links", "as an amazon associate",
 	"we may receive a commission", "we may earn", "i may earn", "i may receive a",
 }
+
+// disclosureTopics are phrases of disclosures that are also what
+// marketing articles are about ("add affiliate links to your pins",
+// "reach without paid promotion"): a notice only where the text speaks of
+// itself or its writer.
+var disclosureTopics = [...]string{"affiliate link", "paid promotion"}
 
 // isDisclosure reports an affiliate or sponsorship notice, or a line that
 // is only a photo credit.
@@ -365,11 +371,33 @@ func isDisclosure(s string) bool {
 			return true
 		}
 	}
+	for _, d := range disclosureTopics {
+		if strings.Contains(low, d) && selfReference(low) {
+			return true
+		}
+	}
 	if len(s) < 150 {
 		for _, p := range [...]string{"image credit", "photo credit", "image source", "photo:", "image:", "credit:"} {
 			if strings.HasPrefix(low, p) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// selfReference reports a lower-case text that speaks of its writer or of
+// the page it is on ("we", "my", "this post").
+func selfReference(low string) bool {
+	for _, w := range strings.FieldsFunc(low, func(r rune) bool { return !(r >= 'a' && r <= 'z') }) {
+		switch w {
+		case "i", "we", "us", "our", "my", "me":
+			return true
+		}
+	}
+	for _, p := range [...]string{"this post", "this article", "this page", "this site", "this website", "this blog", "this video"} {
+		if strings.Contains(low, p) {
+			return true
 		}
 	}
 	return false
