@@ -403,6 +403,7 @@ func TestAuthorBoxIsNotText(t *testing.T) {
 	for _, box := range []string{
 		`<div class="about_author"><div class="author_about"><p>` + bio + `</p></div></div>`,
 		`<div class="abh_box"><section class="vcard author"><div class="description"><p>` + bio + `</p></div></section></div>`,
+		`<div class="saboxplugin-wrap"><div class="saboxplugin-tab"><div class="saboxplugin-desc"><div><p>` + bio + `</p></div></div></div></div>`,
 	} {
 		page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>The harbour wall</h1>
 <div class="entry-content"><p>` + prose(0) + `</p><p>` + prose(1) + `</p><p>` + prose(2) + `</p>` + box + `</div></article></body></html>`
