@@ -26,6 +26,7 @@ var (
 		"more-stories", "header", "newsfeed", "nav-", "-nav", "rating", "author-info",
 		"about-author", "author-box", "table-of-contents", "toc-", "wp-block-buttons", "inline-ad",
 		"sharedaddy", "jp-post-flair", "jp-relatedposts", "testimonial", "saboxplugin",
+		"twitter-tweet", "instagram-media", "tiktok-embed",
 		"about_author", "author_bio", "author_box", "author_info",
 	}
 	junkTokens = [...]string{"author", "date", "dates", "time", "timestamp", "pubdate", "published", "ad", "ads", "nav", "tags", "tools", "meta", "share", "print", "aside", "sidebar", "banner", "hide", "bio"}

@@ -673,3 +673,23 @@ func TestIsDisclosure(t *testing.T) {
 		}
 	}
 }
+
+// TestEmbeddedPostIsNotText checks that a post embedded from a social
+// network (Twitter's blockquote, Instagram's) is left out, while the
+// sentence that introduces it stays.
+func TestEmbeddedPostIsNotText(t *testing.T) {
+	for _, embed := range []string{
+		`<blockquote class="twitter-tweet"><p lang="en">Reaching human-level AI will take several years if not a decade, and the distribution has a long tail.</p>&mdash; Jane Doe (@janedoe) <a href="https://twitter.com/janedoe/status/1">October 16, 2024</a></blockquote>`,
+		`<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/x/"><div><p>Reaching human-level AI will take several years if not a decade, and the distribution has a long tail.</p></div></blockquote>`,
+	} {
+		page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>When will it come?</h1>
+<div class="entry-content"><p>` + prose(0) + `</p><p>Here is how one researcher put it last year, in a post that many people shared:</p>` + embed + `<p>` + prose(1) + `</p><p>` + prose(2) + `</p></div></article></body></html>`
+		body := bodyOf(t, "https://news.example.com/agi", page)
+		if strings.Contains(body, "long tail") {
+			t.Errorf("body keeps the embedded post %.30s:\n%s", embed, body)
+		}
+		if !strings.Contains(body, "one researcher put it") || !strings.Contains(body, prose(2)) {
+			t.Errorf("body lacks the text:\n%s", body)
+		}
+	}
+}
