@@ -693,3 +693,22 @@ func TestEmbeddedPostIsNotText(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadingInContentsStays checks that a heading of the article that a
+// side table of contents and its mobile copy repeat stays in the body,
+// while a teaser printed twice outside the article is left out.
+func TestHeadingInContentsStays(t *testing.T) {
+	teaser := "Ten harbour towns to visit before the winter storms come"
+	toc := `<nav class="side"><a href="#walls">Why the wall matters</a></nav>`
+	page := `<html><head><meta property="og:type" content="article"></head><body>` + toc +
+		`<div class="drawer">` + toc + `</div><div class="rail"><p><a href="/towns">` + teaser + `</a></p></div><div class="more"><p><a href="/towns">` + teaser + `</a></p></div>
+<article><h1>The harbour wall</h1><div class="entry-content"><p>` + prose(0) + `</p><h2 id="walls">Why the wall matters</h2><p>` + prose(1) + `</p>
+<p><a href="/towns">` + teaser + `</a></p><p>` + prose(2) + `</p></div></article></body></html>`
+	body := bodyOf(t, "https://news.example.com/harbour", page)
+	if !strings.Contains(body, "Why the wall matters") {
+		t.Errorf("body lacks the heading:\n%s", body)
+	}
+	if strings.Contains(body, teaser) {
+		t.Errorf("body keeps the teaser:\n%s", body)
+	}
+}

@@ -240,8 +240,10 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 			// A teaser repeated in the page: printed at least twice
 			// outside the article (two sidebars, a sidebar and a
 			// footer). Once outside is more often the article's own
-			// lead quoted in a header or a second layout.
-			if outside[b.key] >= 2 {
+			// lead quoted in a header or a second layout; a short line
+			// printed twice outside is more often one of its headings
+			// in a table of contents and a sticky menu.
+			if outside[b.key] >= 2 && len(b.key) >= minRepeatKey {
 				continue
 			}
 			// A paragraph printed twice is one text in two layouts
