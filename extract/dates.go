@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/newsarchive/newsarchive"
+	"github.com/newsarchive/newsarchive/internal/urlnorm"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -437,6 +438,7 @@ func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, sc
 		}
 		f.addValue(h.DatePublished, src)
 	}
+	selfTeaserDate(f, m, p.URL)
 	x.anyDates(f, a)
 	labelledDate(f, a)
 	if len(f.cands) == 0 {
@@ -1189,4 +1191,39 @@ func withoutModified(n *html.Node, text string) string {
 	}
 	walk(n, 0)
 	return text
+}
+
+// selfTeaserDate adds the date of a teaser card that links to the page
+// itself: sites list the article among "more in this section" with its
+// date, while the article's own header may show none.
+func selfTeaserDate(f *dateFinder, m *meta, pageURL string) {
+	if m.doc == nil {
+		return
+	}
+	self := map[string]bool{}
+	for _, u := range []string{pageURL, m.canonical} {
+		if n, err := urlnorm.Normalize(u); err == nil && u != "" {
+			self[strings.TrimSuffix(n, "/")] = true
+		}
+	}
+	for _, a := range m.doc.Find("body a[href]").Nodes {
+		href := strings.TrimSpace(attr(a, "href"))
+		if href == "" || href[0] == '#' || siteChrome(a) {
+			continue
+		}
+		n, err := urlnorm.Resolve(pageURL, href)
+		if err != nil || !self[strings.TrimSuffix(n, "/")] {
+			continue
+		}
+		for p, k := a.Parent, 0; p != nil && k < 4; p, k = p.Parent, k+1 {
+			t := innerText(p)
+			if len(t) > 400 {
+				break
+			}
+			if d, ok := f.dp.find(t, f.dayFirst); ok && f.ok(d) {
+				f.addKind(d, "text", "self")
+				return
+			}
+		}
+	}
 }

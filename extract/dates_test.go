@@ -324,6 +324,14 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2024-03-22T05:15:06Z", wantSrc: "meta",
 		},
 		{
+			// The site lists the article itself among its teasers, with
+			// its date; the article's header shows none.
+			name:     "the date of a teaser that links to the page itself",
+			byline:   `By Ann Lee`,
+			aside:    `<div class="teaser-list"><div class="teaser"><h2><a href="/other-story">Another story</a></h2><span class="teaser__date">July 1, 2020</span></div><div class="teaser"><h2><a href="https://news.example.com/bridge-vote">Council votes on the bridge</a></h2><span class="teaser__date">March 18, 2020</span></div></div>`,
+			wantDate: "2020-03-18", wantSrc: "text",
+		},
+		{
 			// A dated line beside the article (an event list) is not the
 			// article's byline.
 			name:     "a date-classed line outside the article does not overrule the metadata",
