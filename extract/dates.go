@@ -52,6 +52,9 @@ type dateFinder struct {
 	// headline holds the near ancestors of the article's h1: the
 	// article's own header, whatever its tag and class say.
 	headline map[*html.Node]bool
+	// imageMonth is the year and month ("2024-10") in the upload path of
+	// the page's own image (…/uploads/2024/10/bridge.jpg), or "".
+	imageMonth string
 }
 
 func (f *dateFinder) ok(p parsed) bool {
@@ -170,7 +173,7 @@ func (f *dateFinder) best() (dateCand, bool) {
 	best := order[win.first]
 	if v, ok := labelled(order); ok && v.p.t.Format("2006-01-02") != best.p.t.Format("2006-01-02") {
 		best = v
-	} else if v, ok := shownInstead(best, order); ok {
+	} else if v, ok := shownInstead(best, order); ok && !f.imageDates(best, v) {
 		best = v
 	} else if v, ok := localDay(best, order); ok {
 		best = v
@@ -382,6 +385,11 @@ func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, sc
 		f.fetchDay = p.FetchedAt.UTC().Format("2006-01-02")
 	}
 	f.headline = headlineHeader(m, scope)
+	for _, u := range []string{m.first("og:image"), m.first("twitter:image")} {
+		if f.imageMonth = pathMonth(u); f.imageMonth != "" {
+			break
+		}
+	}
 	for _, o := range m.ld {
 		for _, k := range [...]string{"datePublished", "dateCreated", "uploadDate"} {
 			if f.addValue(jsonString(o[k]), "json-ld") {
@@ -1226,4 +1234,38 @@ func selfTeaserDate(f *dateFinder, m *meta, pageURL string) {
 			}
 		}
 	}
+}
+
+// imageDates reports whether the upload path of the page's image sides
+// with the structured date over the shown one: an image filed under the
+// structured date's month, and the shown date in another. The article
+// and its picture were made then; the date shown is a later revision's
+// ("Updated Oct 30, 2025" over an article of June 2025).
+func (f *dateFinder) imageDates(structured, shown dateCand) bool {
+	return f.imageMonth != "" && f.imageMonth == structured.p.t.Format("2006-01") && f.imageMonth != shown.p.t.Format("2006-01")
+}
+
+// pathMonth returns the year and month of an upload path, "/2024/10/" in
+// https://example.com/wp-content/uploads/2024/10/bridge.jpg, as "2024-10",
+// or "".
+func pathMonth(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	i := strings.IndexByte(u, '/')
+	if i < 0 {
+		return ""
+	}
+	u = u[i:]
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	parts := strings.Split(u, "/")
+	for k := 0; k+2 < len(parts); k++ {
+		y, mo := parts[k], parts[k+1]
+		if len(y) == 4 && allDigits(y) && len(mo) == 2 && allDigits(mo) && (y[:2] == "19" || y[:2] == "20") && mo >= "01" && mo <= "12" {
+			return y + "-" + mo
+		}
+	}
+	return ""
 }

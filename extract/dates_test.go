@@ -332,6 +332,20 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2020-03-18", wantSrc: "text",
 		},
 		{
+			// The picture was filed in October 2024, with the article;
+			// the June 2025 byline is a revision's.
+			name:     "the image's upload month sides with a metadata date the page never shows",
+			head:     `<meta property="og:image" content="https://news.example.com/wp-content/uploads/2024/10/bridge.jpg"><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2024-10-15T18:50:03Z","dateModified":"2025-06-18T16:35:00Z"}</script>`,
+			byline:   `By Ann Lee · Updated on June 18, 2025`,
+			wantDate: "2024-10-15T18:50:03Z", wantSrc: "json-ld",
+		},
+		{
+			name:     "an image filed in the shown date's month leaves the byline's date",
+			head:     `<meta property="og:image" content="https://news.example.com/wp-content/uploads/2025/06/bridge.jpg"><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2024-10-15T18:50:03Z"}</script>`,
+			byline:   `By Ann Lee · June 18, 2025`,
+			wantDate: "2025-06-18", wantSrc: "text",
+		},
+		{
 			// A dated line beside the article (an event list) is not the
 			// article's byline.
 			name:     "a date-classed line outside the article does not overrule the metadata",
