@@ -52,9 +52,10 @@ type dateFinder struct {
 	// headline holds the near ancestors of the article's h1: the
 	// article's own header, whatever its tag and class say.
 	headline map[*html.Node]bool
-	// imageMonth is the year and month ("2024-10") in the upload path of
-	// the page's own image (…/uploads/2024/10/bridge.jpg), or "".
-	imageMonth string
+	// imageFiled is the year and month ("2024-10"), or the day
+	// ("2025-12-08"), in the upload path of the page's own image
+	// (…/uploads/2024/10/bridge.jpg), or "".
+	imageFiled string
 }
 
 func (f *dateFinder) ok(p parsed) bool {
@@ -386,7 +387,7 @@ func (x *Extractor) dateCandidates(p *newsarchive.Page, m *meta, a *analysis, sc
 	}
 	f.headline = headlineHeader(m, scope)
 	for _, u := range []string{m.first("og:image"), m.first("twitter:image")} {
-		if f.imageMonth = pathMonth(u); f.imageMonth != "" {
+		if f.imageFiled = pathDate(u); f.imageFiled != "" {
 			break
 		}
 	}
@@ -1238,17 +1239,22 @@ func selfTeaserDate(f *dateFinder, m *meta, pageURL string) {
 
 // imageDates reports whether the upload path of the page's image sides
 // with the structured date over the shown one: an image filed under the
-// structured date's month, and the shown date in another. The article
+// structured date's month (or day, when the path has one), and the shown
+// date in another. The article
 // and its picture were made then; the date shown is a later revision's
 // ("Updated Oct 30, 2025" over an article of June 2025).
 func (f *dateFinder) imageDates(structured, shown dateCand) bool {
-	return f.imageMonth != "" && f.imageMonth == structured.p.t.Format("2006-01") && f.imageMonth != shown.p.t.Format("2006-01")
+	if f.imageFiled == "" {
+		return false
+	}
+	n := len(f.imageFiled)
+	return f.imageFiled == structured.p.t.Format("2006-01-02")[:n] && f.imageFiled != shown.p.t.Format("2006-01-02")[:n]
 }
 
-// pathMonth returns the year and month of an upload path, "/2024/10/" in
+// pathDate returns the year and month of an upload path, "/2024/10/" in
 // https://example.com/wp-content/uploads/2024/10/bridge.jpg, as "2024-10",
-// or "".
-func pathMonth(u string) string {
+// with the day when the path has one ("2025-12-08"), or "".
+func pathDate(u string) string {
 	if i := strings.Index(u, "://"); i >= 0 {
 		u = u[i+3:]
 	}
@@ -1264,6 +1270,10 @@ func pathMonth(u string) string {
 	for k := 0; k+2 < len(parts); k++ {
 		y, mo := parts[k], parts[k+1]
 		if len(y) == 4 && allDigits(y) && len(mo) == 2 && allDigits(mo) && (y[:2] == "19" || y[:2] == "20") && mo >= "01" && mo <= "12" {
+			if d := parts[k+2]; k+3 < len(parts) && len(d) == 2 && allDigits(d) && d >= "01" && d <= "31" {
+				// …/2025/12/08/mice.png: filed by day.
+				return y + "-" + mo + "-" + d
+			}
 			return y + "-" + mo
 		}
 	}

@@ -340,6 +340,12 @@ func TestDateChoice(t *testing.T) {
 			wantDate: "2024-10-15T18:50:03Z", wantSrc: "json-ld",
 		},
 		{
+			name:     "an image filed under the metadata date's day",
+			head:     `<meta property="og:image" content="https://assets.example.com/2025/12/08/mice.png?width=1280"><meta property="article:published_time" content="2025-12-08T22:31:00Z">`,
+			byline:   `By Ann Lee · Updated: Dec 31, 2025 8:51pm UTC`,
+			wantDate: "2025-12-08T22:31:00Z", wantSrc: "meta",
+		},
+		{
 			name:     "an image filed in the shown date's month leaves the byline's date",
 			head:     `<meta property="og:image" content="https://news.example.com/wp-content/uploads/2025/06/bridge.jpg"><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2024-10-15T18:50:03Z"}</script>`,
 			byline:   `By Ann Lee · June 18, 2025`,
