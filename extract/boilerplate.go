@@ -253,6 +253,11 @@ func isJunkKind(n *html.Node, inArticle bool, s *nstat) (junk, hard bool) {
 		return false, false
 	}
 	ci := classID(n)
+	if headingAtom(n.DataAtom) {
+		// A heading's id is an anchor made of its own words
+		// ("what-share-of-teens-..."), not the name of a role.
+		ci = headingClass(n)
+	}
 	if ci != "" && inCode(n) {
 		// Syntax highlighters class every token ("hljs-comment",
 		// "hljs-meta"): inside code a class is never furniture.
@@ -366,4 +371,22 @@ func ctaClass(ci string) bool {
 		}
 	}
 	return false
+}
+
+// headingAtom reports h1 to h6.
+func headingAtom(a atom.Atom) bool {
+	switch a {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return true
+	}
+	return false
+}
+
+// headingClass returns the lower-cased class of a heading without its id.
+func headingClass(n *html.Node) string {
+	c := attr(n, "class")
+	if len(c) > maxClassLen {
+		c = c[:maxClassLen]
+	}
+	return strings.ToLower(c)
 }

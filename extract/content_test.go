@@ -712,3 +712,23 @@ func TestHeadingInContentsStays(t *testing.T) {
 		t.Errorf("body keeps the teaser:\n%s", body)
 	}
 }
+
+// TestHeadingAnchorID checks that a heading whose id is an anchor made of
+// its own words ("what-share-of-...", "do-i-need-ads") is text, while a
+// heading classed as furniture is not.
+func TestHeadingAnchorID(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>Teens and mental health</h1>
+<div class="entry-content"><p>` + prose(0) + `</p>
+<h2 class="wp-block-heading" id="what-share-of-teens-report-poor-mental-health">What share of teens report poor mental health?</h2><p>` + prose(1) + `</p>
+<h3 class="wp-block-heading" id="h-do-i-need-ads-to-grow">Do I need ads to grow?</h3><p>` + prose(2) + `</p>
+<h3 class="share-title">Share this story with your friends</h3></div></article></body></html>`
+	body := bodyOf(t, "https://news.example.com/teens", page)
+	for _, want := range []string{"What share of teens", "Do I need ads to grow?"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "Share this story") {
+		t.Errorf("body keeps the share heading:\n%s", body)
+	}
+}
