@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -1210,14 +1211,27 @@ func selfTeaserDate(f *dateFinder, m *meta, pageURL string) {
 		return
 	}
 	self := map[string]bool{}
+	var slugs []string
 	for _, u := range []string{pageURL, m.canonical} {
 		if n, err := urlnorm.Normalize(u); err == nil && u != "" {
 			self[strings.TrimSuffix(n, "/")] = true
+			if s := lastSegment(n); s != "" {
+				slugs = append(slugs, s)
+				if d, err := url.PathUnescape(s); err == nil && d != s {
+					slugs = append(slugs, d)
+				}
+			}
 		}
+	}
+	if len(slugs) == 0 {
+		// A home page: every link to it is the site's logo.
+		return
 	}
 	for _, a := range m.doc.Find("body a[href]").Nodes {
 		href := strings.TrimSpace(attr(a, "href"))
-		if href == "" || href[0] == '#' || siteChrome(a) {
+		if href == "" || href[0] == '#' || strings.Contains(href, "/") && !slices.ContainsFunc(slugs, func(s string) bool { return strings.Contains(href, s) }) || siteChrome(a) {
+			// Only a link that names the page's last path segment
+			// can lead to it; resolving every link costs more.
 			continue
 		}
 		n, err := urlnorm.Resolve(pageURL, href)
@@ -1237,12 +1251,34 @@ func selfTeaserDate(f *dateFinder, m *meta, pageURL string) {
 	}
 }
 
+// lastSegment returns the last non-empty segment of a URL's path, the
+// query of a URL without a path ("p=959" of /?p=959), or "" for a home
+// page.
+func lastSegment(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	if i := strings.IndexByte(u, '#'); i >= 0 {
+		u = u[:i]
+	}
+	query := ""
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		u, query = u[:i], u[i+1:]
+	}
+	i := strings.IndexByte(u, '/')
+	if i < 0 || strings.Trim(u[i:], "/") == "" {
+		return query
+	}
+	segs := strings.Split(strings.Trim(u[i:], "/"), "/")
+	return segs[len(segs)-1]
+}
+
 // imageDates reports whether the upload path of the page's image sides
 // with the structured date over the shown one: an image filed under the
 // structured date's month (or day, when the path has one), and the shown
-// date in another. The article
-// and its picture were made then; the date shown is a later revision's
-// ("Updated Oct 30, 2025" over an article of June 2025).
+// date in another. The article and its picture were made then; the date
+// shown is a later revision's ("Updated Oct 30, 2025" over an article of
+// June 2025).
 func (f *dateFinder) imageDates(structured, shown dateCand) bool {
 	if f.imageFiled == "" {
 		return false
