@@ -474,6 +474,9 @@ func TestIsBoilerLine(t *testing.T) {
 		{"Comments are closed for this post.", true},
 		{"Pin the hem before you sew it", false},
 		{"Was this helpful to the council?", false},
+		{"Advertisement - Page continues below", true},
+		{"ADVERTISEMENT - CONTINUE READING BELOW", true},
+		{"Advertisements in the 1950s", false},
 	}
 	for _, tt := range tests {
 		if got := isBoilerLine(normKey(tt.line)); got != tt.want {

@@ -406,6 +406,11 @@ func selfReference(low string) bool {
 }
 
 func isBoilerLine(key string) bool {
+	if strings.HasPrefix(key, "advertisement ") {
+		// The label over an ad slot: "Advertisement - Continue
+		// reading below", "Advertisement - Page continues below".
+		return true
+	}
 	for _, l := range boilerLines {
 		if key == l {
 			return true
