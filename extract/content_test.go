@@ -477,6 +477,8 @@ func TestIsBoilerLine(t *testing.T) {
 		{"Advertisement - Page continues below", true},
 		{"ADVERTISEMENT - CONTINUE READING BELOW", true},
 		{"Advertisements in the 1950s", false},
+		{"Check Price on Amazon", true},
+		{"Check prices before you book", false},
 	}
 	for _, tt := range tests {
 		if got := isBoilerLine(normKey(tt.line)); got != tt.want {

@@ -411,6 +411,10 @@ func isBoilerLine(key string) bool {
 		// reading below", "Advertisement - Page continues below".
 		return true
 	}
+	if strings.HasPrefix(key, "check price ") {
+		// A shop button: "Check Price on Amazon", "Check price at REI".
+		return true
+	}
 	for _, l := range boilerLines {
 		if key == l {
 			return true
