@@ -356,21 +356,27 @@ func tablePart(a atom.Atom) bool {
 // ctaClass reports the class of a call-to-action box: "cta",
 // "blog-cta__heading", "call-to-action".
 func ctaClass(ci string) bool {
-	if ci == "" {
-		return false
-	}
-	if strings.Contains(ci, "call-to-action") || strings.Contains(ci, "calltoaction") {
-		return true
-	}
-	if !strings.Contains(ci, "cta") {
-		return false
-	}
-	for _, t := range classTokens(ci) {
-		if t == "cta" {
+	// One pass over the c's: this runs on every classed element.
+	for i := 0; i < len(ci); i++ {
+		j := strings.IndexByte(ci[i:], 'c')
+		if j < 0 {
+			return false
+		}
+		i += j
+		rest := ci[i:]
+		if strings.HasPrefix(rest, "cta") && (i == 0 || !classChar(ci[i-1])) && (len(rest) == 3 || !classChar(rest[3])) {
+			return true
+		}
+		if strings.HasPrefix(rest, "call-to-action") || strings.HasPrefix(rest, "calltoaction") {
 			return true
 		}
 	}
 	return false
+}
+
+// classChar reports the characters of a class word (see classTokens).
+func classChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 }
 
 // headingAtom reports h1 to h6.
