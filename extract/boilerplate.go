@@ -281,13 +281,14 @@ func isJunkKind(n *html.Node, inArticle bool, s *nstat) (junk, hard bool) {
 	if big {
 		return false, false
 	}
-	if ctaClass(ci) {
+	cta, disclaimer := noticeClass(ci)
+	if cta {
 		// A call-to-action box ("Sign up and try it free for 14
 		// days") says the same in every article of the site: a
 		// "blog-cta" is the site's, not the post's.
 		return true, false
 	}
-	if strings.Contains(ci, "disclaimer") {
+	if disclaimer {
 		// A disclaimer is the site's notice about the article, not
 		// the article; it is left out of the body but stays visible to
 		// the date search ("This article was originally published on
@@ -353,25 +354,27 @@ func tablePart(a atom.Atom) bool {
 	return false
 }
 
-// ctaClass reports the class of a call-to-action box: "cta",
-// "blog-cta__heading", "call-to-action".
-func ctaClass(ci string) bool {
-	// One pass over the c's: this runs on every classed element.
+// noticeClass reads a class or id once for the names of the site's
+// notices in an article: a call-to-action box ("cta", "blog-cta__heading",
+// "call-to-action") and a disclaimer. It runs on every classed element,
+// so it makes one pass over the class's c's.
+func noticeClass(ci string) (cta, disclaimer bool) {
 	for i := 0; i < len(ci); i++ {
 		j := strings.IndexByte(ci[i:], 'c')
 		if j < 0 {
-			return false
+			break
 		}
 		i += j
 		rest := ci[i:]
-		if strings.HasPrefix(rest, "cta") && (i == 0 || !classChar(ci[i-1])) && (len(rest) == 3 || !classChar(rest[3])) {
-			return true
-		}
-		if strings.HasPrefix(rest, "call-to-action") || strings.HasPrefix(rest, "calltoaction") {
-			return true
+		switch {
+		case strings.HasPrefix(rest, "cta") && (i == 0 || !classChar(ci[i-1])) && (len(rest) == 3 || !classChar(rest[3])),
+			strings.HasPrefix(rest, "call-to-action"), strings.HasPrefix(rest, "calltoaction"):
+			cta = true
+		case i >= 3 && strings.HasPrefix(ci[i-3:], "disclaimer"):
+			disclaimer = true
 		}
 	}
-	return false
+	return cta, disclaimer
 }
 
 // classChar reports the characters of a class word (see classTokens).

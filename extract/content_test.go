@@ -579,22 +579,25 @@ func TestCallToActionBoxIsNotText(t *testing.T) {
 	}
 }
 
-func TestCTAClass(t *testing.T) {
+func TestNoticeClass(t *testing.T) {
 	tests := []struct {
-		ci   string
-		want bool
+		ci              string
+		cta, disclaimer bool
 	}{
-		{"cta", true},
-		{"blog-cta__heading", true},
-		{"wp-block-call-to-action", true},
-		{"short-cta__title", true},
-		{"octagon", false},
-		{"actas", false},
-		{"entry-content", false},
+		{"cta", true, false},
+		{"blog-cta__heading", true, false},
+		{"wp-block-call-to-action", true, false},
+		{"short-cta__title", true, false},
+		{"cta-container container-has-disclaimer", true, true},
+		{"views-disclaimer", false, true},
+		{"publishdatedisclaimer__disclaimer", false, true},
+		{"octagon", false, false},
+		{"actas", false, false},
+		{"entry-content", false, false},
 	}
 	for _, tt := range tests {
-		if got := ctaClass(tt.ci); got != tt.want {
-			t.Errorf("ctaClass(%q) = %v, want %v", tt.ci, got, tt.want)
+		if cta, disclaimer := noticeClass(tt.ci); cta != tt.cta || disclaimer != tt.disclaimer {
+			t.Errorf("noticeClass(%q) = %v, %v; want %v, %v", tt.ci, cta, disclaimer, tt.cta, tt.disclaimer)
 		}
 	}
 }
