@@ -325,9 +325,6 @@ func relativeKey(dir, href string) string {
 		href = href[:k]
 	}
 	path, query, hasQuery := strings.Cut(href, "?")
-	if strings.Contains(path, "?") || strings.Contains(query, "#") {
-		return ""
-	}
 	// The path starts after "scheme://host", at the first '/' of dir.
 	at := strings.Index(dir, "://") + 3
 	at += strings.IndexByte(dir[at:], '/')
