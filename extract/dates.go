@@ -178,7 +178,7 @@ func (f *dateFinder) best() (dateCand, bool) {
 	}
 	// A time in UTC one day off the date in the URL is the same moment
 	// seen from another zone: the URL has the publisher's day.
-	if best.p.hasTime && best.p.t.Location() == time.UTC && !shownOnPage(best.p, f.cands) {
+	if best.p.hasTime && best.p.t.Location() == time.UTC && !shownOnPage(best.p, f.cands, true) {
 		for _, c := range f.cands {
 			if c.source == "url" {
 				d := best.p.t.Sub(c.p.t)
@@ -240,7 +240,11 @@ func shownInstead(best dateCand, cands []dateCand) (dateCand, bool) {
 	if best.source != "json-ld" && best.source != "meta" {
 		return dateCand{}, false
 	}
-	if shownOnPage(best.p, cands) {
+	// A date the page mentions only in passing (in a list, in the
+	// text) is not the one it shows its readers when the byline says
+	// another unambiguously: its date class and the line under the
+	// headline agree.
+	if shownOnPage(best.p, cands, !bylineAgrees(cands)) {
 		return dateCand{}, false
 	}
 	var line, tm *dateCand
@@ -308,11 +312,12 @@ func localDay(best dateCand, cands []dateCand) (dateCand, bool) {
 
 // shownOnPage reports whether the day of p is written on the page: in a
 // line of text or a <time>, in either day/month order (09.10.2024 on the
-// page is the metadata's 2024-09-10).
-func shownOnPage(p parsed, cands []dateCand) bool {
+// page is the metadata's 2024-09-10). Dates found just anywhere count
+// only when passing is true.
+func shownOnPage(p parsed, cands []dateCand, passing bool) bool {
 	day := p.t.Format("2006-01-02")
 	for _, c := range cands {
-		if c.source != "text" && c.source != "time" {
+		if c.source != "text" && c.source != "time" || c.kind == "any" && !passing {
 			continue
 		}
 		if c.p.t.Format("2006-01-02") == day {
@@ -323,6 +328,24 @@ func shownOnPage(p parsed, cands []dateCand) bool {
 		}
 	}
 	return false
+}
+
+// bylineAgrees reports whether the line under the headline and the
+// first line whose class says it holds the date give the same day.
+func bylineAgrees(cands []dateCand) bool {
+	var zone, hint string
+	for _, c := range cands {
+		if c.source != "text" || !c.line {
+			continue
+		}
+		switch {
+		case c.kind == "zone" && zone == "":
+			zone = c.p.t.Format("2006-01-02")
+		case c.kind == "hint" && hint == "":
+			hint = c.p.t.Format("2006-01-02")
+		}
+	}
+	return zone != "" && zone == hint
 }
 
 // findDates runs the date cascade: JSON-LD, meta tags, itemprop, <time>,

@@ -360,6 +360,17 @@ func TestDateChoice(t *testing.T) {
 			aside:    `<div class="event-date">29.02.2020 18:00 Uhr Portugal vs Spanien</div>`,
 			wantDate: "2020-02-11", wantSrc: "meta",
 		},
+		{
+			// The metadata's day is mentioned only in passing, in a
+			// column beside the article; the byline, whose date class
+			// and place under the headline agree, is what the reader
+			// is shown.
+			name:     "a metadata date mentioned only in passing does not count as shown against an unambiguous byline",
+			head:     `<meta property="article:published_time" content="2020-04-29T11:52:23Z">`,
+			byline:   `<span class="date">April 28, 2020</span>`,
+			aside:    `<p>Most read: the shareholders' meeting, moved to April 29, 2020 after the vote</p>`,
+			wantDate: "2020-04-28", wantSrc: "text",
+		},
 	}
 	x := extract.New(extract.DefaultOptions())
 	for _, tt := range tests {
