@@ -371,6 +371,14 @@ func TestDateChoice(t *testing.T) {
 			aside:    `<p>Most read: the shareholders' meeting, moved to April 29, 2020 after the vote</p>`,
 			wantDate: "2020-04-28", wantSrc: "text",
 		},
+		{
+			// A card of another column links its heading and its date;
+			// the article's date opens its first paragraph.
+			name:     "the date of a teaser card that links elsewhere is not the article's",
+			byline:   `</div><p>A column by Ann Lee on the bridge, 31 October 2023. The council met again on Tuesday night to argue about the bridge and its costs, which have grown for years and are still growing.</p><div>`,
+			aside:    `<a href="/columns/pseudonyms"><h3>Column: on pseudonyms</h3><div class="date">24 October 2023</div></a>`,
+			wantDate: "2023-10-31", wantSrc: "text",
+		},
 	}
 	x := extract.New(extract.DefaultOptions())
 	for _, tt := range tests {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // textDates adds dates written in bylines and datelines near the article:
@@ -86,6 +87,9 @@ func (x *Extractor) textDates(f *dateFinder, a *analysis, scope *html.Node, m *m
 			continue
 		}
 		if siteFurniture(b.node) && !f.nearHeadline(b.node) || inQuote(b.node) {
+			continue
+		}
+		if hinted && inTeaserLink(b.node) {
 			continue
 		}
 		if hinted {
@@ -307,4 +311,23 @@ func withoutModified(n *html.Node, text string) string {
 	}
 	walk(n, 0)
 	return text
+}
+
+// inTeaserLink reports whether n is inside a link that also wraps a
+// heading or an image: a teaser card of another article ("more
+// columns"), whose date is that article's.
+func inTeaserLink(n *html.Node) bool {
+	for p, k := n, 0; p != nil && k < 4; p, k = p.Parent, k+1 {
+		if p.DataAtom != atom.A {
+			continue
+		}
+		return findFirst(p, func(c *html.Node) bool {
+			switch c.DataAtom {
+			case atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Img:
+				return true
+			}
+			return false
+		}) != nil
+	}
+	return false
 }
