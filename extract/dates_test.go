@@ -379,6 +379,15 @@ func TestDateChoice(t *testing.T) {
 			aside:    `<a href="/columns/pseudonyms"><h3>Column: on pseudonyms</h3><div class="date">24 October 2023</div></a>`,
 			wantDate: "2023-10-31", wantSrc: "text",
 		},
+		{
+			// An aside is furniture by its tag, but one whose class
+			// says it is the meta box holds the article's own date.
+			name:     "the <time> in the article's meta aside",
+			head:     `<meta property="article:published_time" content="2022-01-26">`,
+			byline:   `By Ann Lee`,
+			end:      `<div class="article__wrap"><div class="row"><aside class="meta" role="complementary"><p class="meta__content"><time datetime="2022-01-21">21.01.2022 - 13:30</time></p></aside></div></div>`,
+			wantDate: "2022-01-21", wantSrc: "time",
+		},
 	}
 	x := extract.New(extract.DefaultOptions())
 	for _, tt := range tests {

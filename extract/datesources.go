@@ -234,7 +234,7 @@ func lastResortDates(f *dateFinder, m *meta, a *analysis) {
 func (x *Extractor) timeDates(f *dateFinder, m *meta, scope *html.Node) {
 	var inScope, other []*html.Node
 	for _, t := range m.times {
-		if siteFurniture(t) && !f.nearHeadline(t) || inQuote(t) {
+		if siteFurniture(t) && !f.nearHeadline(t) && !inMetaAside(t) || inQuote(t) {
 			// An embedded post or a quotation has its author's date.
 			continue
 		}
@@ -268,6 +268,20 @@ func (x *Extractor) timeDates(f *dateFinder, m *meta, scope *html.Node) {
 			}
 		}
 	}
+}
+
+// inMetaAside reports whether n is in an <aside> whose class says it is
+// the article's meta box (<aside class="meta" role="complementary">
+// beside the intro, with its date and author): furniture by its tag, the
+// byline by its class.
+func inMetaAside(n *html.Node) bool {
+	for p, k := n.Parent, 0; p != nil && k < 4; p, k = p.Parent, k+1 {
+		if p.DataAtom == atom.Aside {
+			ci := classID(p)
+			return strings.Contains(ci, "meta") || strings.Contains(ci, "byline")
+		}
+	}
+	return false
 }
 
 // localShown returns the day a <time> element shows its readers when its
