@@ -740,3 +740,22 @@ func TestHeadingAnchorID(t *testing.T) {
 		t.Errorf("body keeps the share heading:\n%s", body)
 	}
 }
+
+// TestSecondCopyHeadings checks that the headings of a second copy of the
+// text (a layout printed once per screen size) go with its paragraphs,
+// while a table's repeated cells stay.
+func TestSecondCopyHeadings(t *testing.T) {
+	copyOf := `<h2>Labor costs and professional fees</h2><p>` + prose(1) + `</p><h2>Permits and regulatory requirements</h2><p>` + prose(2) + `</p>`
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>What a remodel costs</h1>
+<div class="entry-content"><p>` + prose(0) + `</p>` + copyOf + `
+<table><tr><td>Speed play forty minutes easy with hard sprints</td><td>Optional cardio for thirty minutes</td></tr>
+<tr><td>Speed play forty minutes easy with hard sprints</td><td>Optional cardio for thirty minutes</td></tr></table>
+<div class="tablet">` + copyOf + `</div></div></article></body></html>`
+	body := bodyOf(t, "https://news.example.com/remodel", page)
+	if n := strings.Count(body, "Permits and regulatory requirements"); n != 1 {
+		t.Errorf("heading of the second copy printed %d times, want 1:\n%s", n, body)
+	}
+	if n := strings.Count(body, "Optional cardio for thirty minutes"); n != 2 {
+		t.Errorf("table cell printed %d times, want 2:\n%s", n, body)
+	}
+}

@@ -187,6 +187,9 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 	emitted := map[string]bool{}
 	emittedChars := 0
 	skipping, tail := false, false
+	// inCopy: the last paragraph met was a second copy of one printed
+	// before, and no new text has followed it.
+	inCopy := false
 	total := 0
 	for i := range a.blocks {
 		if b := &a.blocks[i]; b.inContent && !b.junk && b.kind != 'c' {
@@ -252,6 +255,14 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 			// product ("Key features include:"), a table's cells, the
 			// same step in two plans.
 			if emitted[b.key] && len(b.key) >= minRepeatKey {
+				inCopy = b.kind != 't'
+				continue
+			}
+			// A short line inside a stretch of repeated paragraphs is
+			// part of the same second copy (a layout printed once per
+			// screen size repeats its headings too). A table repeats
+			// its cells by design, long and short.
+			if emitted[b.key] && b.kind != 't' && (inCopy || a.copyFollows(i, emitted)) {
 				continue
 			}
 			if useProfile && p.SiteBlocks[fingerprint(b.key)] >= limit {
@@ -278,11 +289,28 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 		if b.notice || len(b.text) < 500 && isDisclosure(b.text) {
 			continue
 		}
+		if !emitted[b.key] {
+			inCopy = false
+		}
 		emitted[b.key] = true
 		emittedChars += len(b.text)
 		out = append(out, b.text)
 	}
 	return out
+}
+
+// copyFollows reports whether the next block of the content after block i
+// is a paragraph printed before: the start of a second copy of the text,
+// which a repeated heading opens.
+func (a *analysis) copyFollows(i int, emitted map[string]bool) bool {
+	for j := i + 1; j < len(a.blocks); j++ {
+		n := &a.blocks[j]
+		if !n.inContent || n.junk || n.kind == 'c' || n.key == "" {
+			continue
+		}
+		return n.kind != 't' && len(n.key) >= minRepeatKey && emitted[n.key]
+	}
+	return false
 }
 
 // endMarker reports furniture inside the content that closes an article:
