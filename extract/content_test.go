@@ -759,3 +759,29 @@ func TestSecondCopyHeadings(t *testing.T) {
 		t.Errorf("table cell printed %d times, want 2:\n%s", n, body)
 	}
 }
+
+// TestContentsLabel checks that the title of a contents list goes with the
+// list when the list is left out as furniture or was never filled in
+// (a script fills it at load time), and stays over a list that is kept.
+func TestContentsLabel(t *testing.T) {
+	for _, tc := range []struct {
+		name, toc string
+		want      int
+	}{
+		{"list is furniture", `<p><strong>Table of Contents</strong></p><div class="table-of-contents"><ul><li><a href="#a">Labor costs and professional fees</a></li><li><a href="#b">Permits</a></li></ul></div>`, 0},
+		{"list filled by script", `<p><strong>Table of Contents</strong></p><div class="ez-toc"></div>`, 0},
+		{"list is text", `<p><strong>Table of Contents</strong></p><ol><li>The costs of labor and of professional fees</li><li>The permits a remodel needs</li></ol>`, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>What a remodel costs</h1>
+<div class="entry-content"><p>` + prose(0) + `</p>` + tc.toc + `<h2 id="a">Labor costs and professional fees</h2><p>` + prose(1) + `</p><h2 id="b">Permits</h2><p>` + prose(2) + `</p></div></article></body></html>`
+			body := bodyOf(t, "https://news.example.com/remodel", page)
+			if n := strings.Count(body, "Table of Contents"); n != tc.want {
+				t.Errorf("label printed %d times, want %d:\n%s", n, tc.want, body)
+			}
+			if !strings.Contains(body, prose(2)) {
+				t.Errorf("body lost the text:\n%s", body)
+			}
+		})
+	}
+}

@@ -275,6 +275,13 @@ func (e *Extractor) paragraphs(a *analysis, p *newsarchive.Page, hl string, caps
 		if len(b.key) < 40 && isBoilerLine(b.key) {
 			continue
 		}
+		if len(b.key) < 30 && isContentsLabel(b.key) && a.furnitureFollows(i) {
+			// "Table of contents" over a contents list left out as
+			// furniture, or over none (a script fills the list at load
+			// time, so the label stands right over the first section's
+			// heading): the label goes with its list.
+			continue
+		}
 		if len(b.key) < 60 && bylineLine(b.key) {
 			continue
 		}
@@ -309,6 +316,32 @@ func (a *analysis) copyFollows(i int, emitted map[string]bool) bool {
 			continue
 		}
 		return n.kind != 't' && len(n.key) >= minRepeatKey && emitted[n.key]
+	}
+	return false
+}
+
+// contentsLabels title a page's list of links to its own sections.
+var contentsLabels = [...]string{
+	"table of contents", "contents", "on this page", "in this article", "jump to", "jump to section",
+	"article contents", "inhaltsverzeichnis", "sommaire", "índice", "indice", "contenido",
+}
+
+func isContentsLabel(key string) bool {
+	for _, l := range contentsLabels {
+		if key == l {
+			return true
+		}
+	}
+	return false
+}
+
+// furnitureFollows reports whether the next block after block i is left
+// out as furniture, lies outside the content, or is a heading.
+func (a *analysis) furnitureFollows(i int) bool {
+	for j := i + 1; j < len(a.blocks); j++ {
+		if n := &a.blocks[j]; n.key != "" {
+			return n.junk || !n.inContent || n.kind == 'h'
+		}
 	}
 	return false
 }
