@@ -203,10 +203,18 @@ func disclosurePanel(n *html.Node) bool {
 }
 
 // junkRole reports ARIA roles of page furniture.
-func junkRole(n *html.Node) bool {
+//
+// An element given the button role that holds an image is a control: a
+// zoom button over a figure, whose label ("Press enter or click to view
+// image in full size") a screen reader speaks, or a clickable card (an
+// app, a product) that leads elsewhere. A button without an image (an
+// accordion's question) keeps its text.
+func junkRole(n *html.Node, s *nstat) bool {
 	switch strings.ToLower(attr(n, "role")) {
 	case "navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "alert", "alertdialog", "toolbar":
 		return true
+	case "button":
+		return s.img > 0
 	}
 	return false
 }
@@ -241,7 +249,7 @@ func isJunkKind(n *html.Node, inArticle bool, s *nstat) (junk, hard bool) {
 	case atom.Body, atom.Html, atom.Main, atom.A:
 		return false, false
 	}
-	if junkRole(n) {
+	if junkRole(n, s) {
 		return true, true
 	}
 	if hiddenNode(n) {

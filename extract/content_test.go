@@ -785,3 +785,22 @@ func TestContentsLabel(t *testing.T) {
 		})
 	}
 }
+
+// TestImageControl checks that the label of a control built around an
+// image (a zoom button, a clickable card) is not text, while a control
+// without one (an accordion's question) keeps its text.
+func TestImageControl(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>How to roast coffee</h1>
+<div class="entry-content"><p>` + prose(0) + `</p>
+<figure><div role="button" tabindex="0"><span>Press enter or click to view image in full size</span><picture><img src="/a.jpg" alt=""></picture></div></figure>
+<p>` + prose(1) + `</p>
+<div role="button" aria-expanded="false"><h3>How long does a roast take at home?</h3></div><div><p>` + prose(2) + `</p></div>
+</div></article></body></html>`
+	body := bodyOf(t, "https://news.example.com/coffee", page)
+	if strings.Contains(body, "Press enter") {
+		t.Errorf("body keeps the zoom control's label:\n%s", body)
+	}
+	if !strings.Contains(body, "How long does a roast take at home?") {
+		t.Errorf("body lost the accordion's question:\n%s", body)
+	}
+}
