@@ -360,3 +360,19 @@ func kindOf(n *html.Node) byte {
 	}
 	return 'p'
 }
+
+// emailInput reports a field that asks for an email address.
+func emailInput(n *html.Node) bool {
+	if n.Type != html.ElementNode || n.DataAtom != atom.Input {
+		return false
+	}
+	if strings.EqualFold(attr(n, "type"), "email") {
+		return true
+	}
+	for _, k := range [...]string{"name", "placeholder", "aria-label"} {
+		if strings.Contains(strings.ToLower(attr(n, k)), "email") {
+			return true
+		}
+	}
+	return false
+}

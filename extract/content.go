@@ -246,6 +246,11 @@ func (a *analysis) judge(n *html.Node, s *nstat) bool {
 		return true
 	case s.input > s.p/3 && s.input > 0:
 		return true
+	case s.input > 0 && s.text < 600 && s.p <= 4 && findFirst(n, emailInput) != nil:
+		// A box that asks for an email address around a few lines
+		// of pitch ("Subscribe to our free daily newsletter"): a
+		// signup form, not text.
+		return true
 	case !isList && s.text < 25 && (s.img == 0 || s.img > 2) && ld > 0:
 		return true
 	case !isList && weight < 25 && ld > 0.3:

@@ -804,3 +804,20 @@ func TestImageControl(t *testing.T) {
 		t.Errorf("body lost the accordion's question:\n%s", body)
 	}
 }
+
+// TestSignupBox checks that a box asking for an email address, with a few
+// lines of pitch and classes that name only its styling, is not text.
+func TestSignupBox(t *testing.T) {
+	page := `<html><head><meta property="og:type" content="article"></head><body><article><h1>A road trip through Oregon</h1>
+<div class="entry-content"><p>` + prose(0) + `</p><p>` + prose(1) + `</p>
+<div class="px-5 py-8 text-center"><p>Get more travel content</p><p>A free daily letter with the best of travel, destinations and guides to the cities you love.</p>
+<form><input type="email" placeholder="Enter your address"><button type="submit">Submit</button></form><p>By signing up you agree to our terms.</p></div>
+<p>` + prose(2) + `</p></div></article></body></html>`
+	body := bodyOf(t, "https://news.example.com/oregon", page)
+	if strings.Contains(body, "travel content") || strings.Contains(body, "free daily letter") {
+		t.Errorf("body keeps the signup box:\n%s", body)
+	}
+	if !strings.Contains(body, prose(2)) {
+		t.Errorf("body lost the text after the box:\n%s", body)
+	}
+}
