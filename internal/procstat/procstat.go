@@ -1,7 +1,8 @@
 // Package procstat reads what the running process uses, for benchmarks and
-// tests: its CPU time (Unix) and the memory fields of /proc/self/status
-// (Linux). Where a value cannot be read it is 0, and a benchmark reports
-// nothing rather than a wrong number.
+// tests: its CPU time (Unix), the CPU time of one of its threads (Linux)
+// and the memory fields of /proc/self/status (Linux). Where a value cannot
+// be read it is 0, and a benchmark reports nothing rather than a wrong
+// number.
 package procstat
 
 import (

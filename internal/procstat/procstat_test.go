@@ -32,3 +32,27 @@ func TestCPUTime(t *testing.T) {
 		t.Errorf("20 ms of busy work added %v of CPU time", d)
 	}
 }
+
+func TestThreadCPUTime(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the thread's CPU clock is read on Linux only")
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	t0 := ThreadCPUTime()
+	if t0 <= 0 {
+		t.Fatalf("thread CPU time %v, want a positive time", t0)
+	}
+	// Spin until the thread has used 20ms; sleeping would use none.
+	start := time.Now()
+	for ThreadCPUTime()-t0 < 20*time.Millisecond {
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("the thread's CPU clock did not advance in 10s of spinning")
+		}
+	}
+	t1 := ThreadCPUTime()
+	time.Sleep(50 * time.Millisecond)
+	if d := ThreadCPUTime() - t1; d > 20*time.Millisecond {
+		t.Errorf("a 50ms sleep cost the thread %v of CPU, want nearly none", d)
+	}
+}
