@@ -640,3 +640,44 @@ func TestSiteKnowledgeSurvivesClose(t *testing.T) {
 		})
 	}
 }
+
+// A host with many recurring blocks gets a profile that may lag a few
+// pages (its map is copied only every len/256 pages), but is always one
+// consistent view: a block on every page is counted on all the pages the
+// view counts. A small host's profile never lags.
+func TestSiteProfileLagIsBounded(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		asides  int // blocks on every page
+		maxLag  int
+		nPages  int
+		checkAt int // from this page on
+	}{
+		{"small site", 3, 0, 40, 1},
+		{"many blocks", 1000, 1000 / 256, 40, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakeExtractor{}
+			s, _ := MustOpen(t, f)
+			var shared strings.Builder
+			for i := range tt.asides {
+				fmt.Fprintf(&shared, "<aside>recurring block %d</aside>", i)
+			}
+			for i := range tt.nPages {
+				p := page(fmt.Sprintf("https://many.example/%d", i), day, "d", "", fmt.Sprint("H", i), fmt.Sprint("paragraph ", i))
+				p.Body = []byte(strings.Replace(string(p.Body), "<h1>", shared.String()+"<h1>", 1))
+				MustPut(t, s, p)
+			}
+			every := fingerprint("recurring block 0")
+			for i := tt.checkAt; i < len(f.pages); i++ {
+				pages, seen := f.pages[i], f.seen[i][every]
+				if pages < i-tt.maxLag || pages > i {
+					t.Errorf("page %d: profile of %d pages, want %d to %d", i, pages, i-tt.maxLag, i)
+				}
+				if pages >= 2 && seen != pages {
+					t.Errorf("page %d: a block on every page counted %d times in a profile of %d pages", i, seen, pages)
+				}
+			}
+		})
+	}
+}
