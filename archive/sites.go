@@ -133,9 +133,10 @@ func (c *siteCache) put(host string, p *siteProfile) {
 	c.touch(host)
 }
 
-// latest returns a cached host's count of a block, counted but not yet
-// published included; with the mutex held.
-func (c *siteCache) latest(p *siteProfile, f *siteFresh, fp uint64) (int, bool) {
+// count returns the latest count of a block of a cached host whose
+// published profile is p: f's when it was counted since (f may be nil),
+// else p's; with the cache's mutex held.
+func (f *siteFresh) count(p *siteProfile, fp uint64) (int, bool) {
 	if f != nil {
 		if n, ok := f.blocks[fp]; ok {
 			return n, true
@@ -257,7 +258,7 @@ func (s *Store) countPage(host string, blocks []uint64) error {
 		d.counts[fp]++
 		// The cached count and one more; a block not cached (seen on
 		// fewer than minCachedCount pages) has at least its pending count.
-		n, ok := c.latest(p, f, fp)
+		n, ok := f.count(p, fp)
 		if ok {
 			n++
 		} else {
@@ -371,7 +372,7 @@ func (s *Store) flushSites(update func(func(*bolt.Tx) error) error) error {
 			if since != nil {
 				n += since.counts[fp]
 			}
-			if cur, _ := c.latest(p, f, fp); cur >= n {
+			if cur, _ := f.count(p, fp); cur >= n {
 				continue
 			}
 			if f == nil {
