@@ -75,7 +75,7 @@ func pipelineURLs(base string, n int) []string {
 // Issue 6 asks pipeline ≥ 0.8 × extract-memory (pages/s). Run:
 //
 //	go test -run '^$' -bench 'Pipeline$' -benchtime 1x -count 5 ./cmd/newsarchive
-//	go test -run '^$' -bench 'Pipeline$/ratio' -benchtime 6x ./cmd/newsarchive
+//	go test -run '^$' -bench 'Pipeline$/ratio' -benchtime 8x ./cmd/newsarchive
 func BenchmarkPipeline(b *testing.B) {
 	// The site is rendered once and then served from memory: rendering
 	// its templates would charge a server's CPU to the pipeline, on the
