@@ -36,8 +36,10 @@
 // and so are nofollow in <meta name="robots"> and X-Robots-Tag. A 429 (or
 // a 502, 503, 504) pauses the whole host for the Retry-After the server
 // asked for (or an exponential back-off when it gave none), with jitter,
-// and the URL is retried within a per-URL and a per-run budget; a host
-// that asks for longer than MaxRetryWait is left alone until the next Run.
+// and the URL is retried within a per-URL and a per-run budget (a spent
+// budget still pauses the host); a host that asks for longer than
+// MaxRetryWait, or answers so MaxRetries+1 times in a row, is left alone
+// until the next Run.
 // Conditional requests (If-None-Match, If-Modified-Since) are sent when
 // Options.Validators knows the page; a 304 is emitted as a Page with Status
 // 304 and no body.

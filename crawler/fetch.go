@@ -181,6 +181,9 @@ func (r *run) work(it *item) outcome {
 	if st.status != 0 {
 		r.count(func(s *Stats) { s.Fetched++; s.Bytes += int64(len(st.body)) })
 		r.metrics().fetched(st.status, len(st.body), dur)
+		if !retryable(st.status) {
+			g.strikes.Store(0) // the host answers again
+		}
 	}
 	if err == nil && it.Kind != kindPage {
 		// A sitemap.xml.gz served with Content-Encoding: gzip is gzip
@@ -385,10 +388,15 @@ func retryable(code int) bool {
 	return false
 }
 
-// retry lets a URL that got 429 or 503 be tried again, if the budgets
-// allow, pausing its whole host meanwhile.
+// retry lets a URL that got 429 or 5xx be tried again, if the budgets
+// allow, pausing its whole host meanwhile. When they do not, the host is
+// paused all the same: a spent budget is no reason to come back sooner
+// than asked. A host that gave such answers as many times in a row as one
+// URL may get (MaxRetries+1), whichever URLs they were for, is left alone
+// for the rest of the Run rather than asked again for each of its URLs.
 func (r *run) retry(it *item, st *fetchState, g *gate) error {
 	statusErr := &StatusError{URL: it.URL, Code: st.status}
+	strikes := int(g.strikes.Add(1))
 	now := time.Now() // the pause is on the wall clock, like the gate
 	wait, asked := retryAfter(st.header.Get("Retry-After"), now)
 	if asked && r.cfg.MaxRetryWait > 0 && wait > r.cfg.MaxRetryWait {
@@ -400,23 +408,29 @@ func (r *run) retry(it *item, st *fetchState, g *gate) error {
 		return fmt.Errorf("%w: asked to wait %v: %w", ErrRetryBudget, wait, statusErr)
 	}
 	k := hashKey(it.URL)
+	giveUp := strikes > r.cfg.MaxRetries
 	r.mu.Lock()
 	n := r.retried[k]
-	ok := n < r.cfg.MaxRetries && (r.cfg.RetryBudget == 0 || r.retries < r.cfg.RetryBudget)
+	ok := !giveUp && n < r.cfg.MaxRetries && (r.cfg.RetryBudget == 0 || r.retries < r.cfg.RetryBudget)
 	if ok {
 		r.retried[k]++
 		r.retries++
 		r.stats.Retries++
 	}
 	r.mu.Unlock()
-	if !ok {
-		return fmt.Errorf("%w: %w", ErrRetryBudget, statusErr)
-	}
 	if !asked {
 		wait = min(r.cfg.RetryBase<<min(n, 16), r.cfg.MaxRetryWait)
 	}
 	wait += rand.N(wait/4 + 1) // jitter, so that paused crawlers do not return in step
 	g.pause(now.Add(wait))
+	if !ok {
+		if giveUp {
+			g.close()
+			r.cfg.log.Warn("host keeps answering 429/5xx: left alone for this run",
+				"url", it.URL, "status", st.status, "in_a_row", strikes)
+		}
+		return fmt.Errorf("%w: %w", ErrRetryBudget, statusErr)
+	}
 	r.cfg.log.Warn("backing off", "url", it.URL, "status", st.status, "wait", wait, "retry", n+1)
 	r.metrics().retried()
 	return nil // not done: the item's lease in the queue is the retry

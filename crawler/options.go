@@ -89,11 +89,15 @@ type Options struct {
 	// (the 3xx is a StatusError).
 	MaxRedirects int
 
-	// MaxRetries is how many times one URL is retried after a 429, 502, 503 or 504.
-	// 0: never.
+	// MaxRetries is how many times one URL is retried after a 429, 502, 503
+	// or 504. A host that answers so MaxRetries+1 times in a row, whatever
+	// the URLs, is left alone for the rest of the Run (its other URLs count
+	// as Skipped). 0: never retried, and a host is left alone after its
+	// first such answer.
 	MaxRetries int
-	// RetryBudget caps the retries of one Run, all URLs together. 0: no
-	// cap beyond MaxRetries.
+	// RetryBudget caps the retries of one Run, all URLs and hosts
+	// together; once spent, a 429/5xx still pauses its host as it asks,
+	// but the URL fails. 0: no cap beyond MaxRetries.
 	RetryBudget int
 	// RetryBase is the first back-off after a 429/5xx without Retry-After;
 	// it doubles with each retry of a URL. 0: one second.

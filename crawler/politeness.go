@@ -24,6 +24,7 @@ type gate struct {
 	robotsOnce sync.Once
 	robots     *robotstxt.Group // nil: everything allowed
 	closed     atomic.Bool      // left alone for the rest of the Run
+	strikes    atomic.Int32     // 429/5xx answers in a row (see run.retry)
 }
 
 // close leaves the host alone for the rest of the Run, and wakes nobody

@@ -442,3 +442,77 @@ func TestLongRetryAfterLeavesHostAlone(t *testing.T) {
 		t.Errorf("log does not say why:\n%s", logs.String())
 	}
 }
+
+// TestRetryableHostBacksOff pins what a host that keeps answering 429 or
+// 5xx gets once retries are refused: it is still left alone as long as it
+// asked (the run budget being spent is no reason to come back sooner), and
+// after as many such answers in a row as one URL may get, it is left alone
+// for the rest of the Run instead of being asked once per URL. A host with
+// one broken URL among good ones is not.
+func TestRetryableHostBacksOff(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		bad        func(path string) bool // paths answered 429
+		retryAfter string
+		maxRetries int
+		budget     int
+		wantHits   int           // requests to bad paths, at most
+		wantGap    time.Duration // least time between two of them
+		wantPages  int
+	}{
+		{name: "retries per URL spent", bad: func(string) bool { return true },
+			maxRetries: 1, budget: 100, wantHits: 2},
+		{name: "run budget spent", bad: func(string) bool { return true }, retryAfter: "1",
+			maxRetries: 2, budget: 1, wantHits: 3, wantGap: 900 * time.Millisecond},
+		{name: "one broken URL", bad: func(p string) bool { return p == "/p/0" },
+			maxRetries: 1, budget: 100, wantHits: 2, wantPages: 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var hits []time.Time
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/robots.txt" {
+					http.NotFound(w, r)
+					return
+				}
+				if !tc.bad(r.URL.Path) {
+					fmt.Fprint(w, article(1))
+					return
+				}
+				mu.Lock()
+				hits = append(hits, time.Now())
+				mu.Unlock()
+				if tc.retryAfter != "" {
+					w.Header().Set("Retry-After", tc.retryAfter)
+				}
+				w.WriteHeader(http.StatusTooManyRequests)
+			}))
+			t.Cleanup(srv.Close)
+			var seeds []string
+			for i := range 6 {
+				seeds = append(seeds, fmt.Sprintf("%s/p/%d", srv.URL, i))
+			}
+			o := testOptions(&memSink{}, seeds...)
+			o.Depth = 0
+			o.Parallelism = 1
+			o.MaxRetries = tc.maxRetries
+			o.RetryBudget = tc.budget
+			var logs bytes.Buffer
+			o.Logger = newTestLogger(&logs)
+			st := mustRun(t, o)
+			mu.Lock()
+			defer mu.Unlock()
+			if len(hits) > tc.wantHits {
+				t.Errorf("host answered 429 and was asked %d times, want at most %d\n%s", len(hits), tc.wantHits, logs.String())
+			}
+			for i := 1; i < len(hits); i++ {
+				if gap := hits[i].Sub(hits[i-1]); gap < tc.wantGap {
+					t.Errorf("request %d came %v after a 429 asking for %ss", i, gap, tc.retryAfter)
+				}
+			}
+			if st.Pages != tc.wantPages {
+				t.Errorf("Stats %+v, want %d pages", st, tc.wantPages)
+			}
+		})
+	}
+}
