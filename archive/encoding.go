@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/s2"
+
+	"github.com/newsarchive/newsarchive"
 )
 
 // This file holds every encoding of a bbolt key or value. Each value starts
@@ -232,6 +234,10 @@ type snapshot struct {
 	Extracted    bool     // the extractor ran on this body (or on an identical one)
 	IsArticle    bool     // the extractor said it is an article
 	ExtractErr   string   // why extraction failed, or empty
+	// Hints are what a feed or news sitemap said of the URL when it was
+	// fetched, kept so that a replay extracts with them too. An optional
+	// tail of the value: snapshots stored before it have none.
+	Hints []newsarchive.Hint
 }
 
 func encodeSnapshot(s *snapshot) []byte {
@@ -267,6 +273,14 @@ func encodeSnapshot(s *snapshot) []byte {
 	}
 	e.byte(flags)
 	e.str(s.ExtractErr)
+	if len(s.Hints) > 0 {
+		e.uvarint(uint64(len(s.Hints)))
+		for _, h := range s.Hints {
+			e.str(h.Source)
+			e.str(h.Headline)
+			e.str(h.DatePublished)
+		}
+	}
 	return e.b
 }
 
@@ -305,6 +319,15 @@ func decodeSnapshot(b []byte) (*snapshot, error) {
 	s.Extracted = flags&1 != 0
 	s.IsArticle = flags&2 != 0
 	s.ExtractErr = d.str()
+	if d.err == nil && len(d.b) > 0 {
+		n := d.uvarint()
+		if n > uint64(len(d.b)) {
+			d.fail()
+		}
+		for i := uint64(0); i < n && d.err == nil; i++ {
+			s.Hints = append(s.Hints, newsarchive.Hint{Source: d.str(), Headline: d.str(), DatePublished: d.str()})
+		}
+	}
 	if d.err != nil {
 		return nil, d.err
 	}

@@ -37,7 +37,7 @@ func (in *ingest) file(s *Store, look *lookups, c *counters) error {
 	}
 	snap := &snapshot{
 		URL: p.URL, RequestedURL: p.RequestedURL, FetchedAt: in.fetched, Status: p.Status,
-		Header: p.Header, RawLen: len(p.Body),
+		Header: p.Header, RawLen: len(p.Body), Hints: p.Hints,
 	}
 	in.res.SnapshotID = strconv.FormatUint(seq, 10)
 	c.Snapshots++

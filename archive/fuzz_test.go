@@ -1,9 +1,12 @@
 package archive
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/newsarchive/newsarchive"
 )
 
 // The decoders read bytes from the file: whatever they hold, they return
@@ -35,13 +38,14 @@ func TestEncodingsRoundTrip(t *testing.T) {
 	at := time.Date(2025, 1, 18, 9, 0, 0, 123, time.UTC)
 	s := &snapshot{URL: "https://a.example/x", RequestedURL: "https://a.example/y", FetchedAt: at, Status: 200,
 		Header: map[string][]string{"Etag": {`"x"`}, "Set-Cookie": {"a=1", "b=2"}}, BodyID: 7, RawLen: 99,
-		RevisitOf: 3, Record: 2, Version: 4, ContentHash: "abc", Extracted: true, IsArticle: true, ExtractErr: "e"}
+		RevisitOf: 3, Record: 2, Version: 4, ContentHash: "abc", Extracted: true, IsArticle: true, ExtractErr: "e",
+		Hints: []newsarchive.Hint{{Source: "feed", Headline: "H", DatePublished: "2025-01-18"}, {Source: "sitemap"}}}
 	s.BodyHash[0] = 9
 	got, err := decodeSnapshot(encodeSnapshot(s))
 	if err != nil || got.URL != s.URL || got.RequestedURL != s.RequestedURL || !got.FetchedAt.Equal(at) ||
 		got.Header.Get("Etag") != `"x"` || len(got.Header["Set-Cookie"]) != 2 || got.BodyID != 7 || got.BodyHash != s.BodyHash ||
 		got.RawLen != 99 || got.RevisitOf != 3 || got.Record != 2 || got.Version != 4 || got.ContentHash != "abc" ||
-		!got.Extracted || !got.IsArticle || got.ExtractErr != "e" {
+		!got.Extracted || !got.IsArticle || got.ExtractErr != "e" || !slices.Equal(got.Hints, s.Hints) {
 		t.Errorf("snapshot round trip: %+v %v", got, err)
 	}
 	r := &record{ID: "i", URL: "u", Site: "s", FirstSeen: at, LastSeen: at.Add(time.Hour), Versions: 3, ContentHash: "h", Aliases: []string{"a", "b"}}

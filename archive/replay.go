@@ -196,7 +196,7 @@ func (s *Store) replayExtract(ctx context.Context, items []*replayItem,
 		pages[i] = &newsarchive.Page{
 			URL: it.snap.URL, RequestedURL: it.snap.RequestedURL, FetchedAt: it.snap.FetchedAt,
 			Status: it.snap.Status, Header: it.snap.Header, Body: it.body,
-			SiteBlocks: prof.blocks, SitePages: prof.pages,
+			Hints: it.snap.Hints, SiteBlocks: prof.blocks, SitePages: prof.pages,
 		}
 		it.body = nil
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -111,5 +113,39 @@ func TestReplay(t *testing.T) {
 	since, err := s.Replay(ctx, archive.ReplayOptions{Since: day.Add(30 * time.Minute)}, f.Extract)
 	if err != nil || since.Records != 1 {
 		t.Errorf("since filter: %+v %v", since, err)
+	}
+}
+
+// TestReplayKeepsHints: the dates and titles a feed or news sitemap gave
+// for a URL are stored with its snapshot, so that extracting it again
+// sees them as the crawl's extraction did; without them, replay drops a
+// date that only the feed knew.
+func TestReplayKeepsHints(t *testing.T) {
+	f := &fakeExtractor{}
+	s, _ := MustOpen(t, f)
+	hints := []newsarchive.Hint{
+		{Source: "feed", Headline: "One", DatePublished: "2025-06-03T08:15:00Z"},
+		{Source: "sitemap", DatePublished: "2025-06-03"},
+	}
+	p := page("https://a.example/1", day, "d1", "", "One", "p1")
+	p.Hints = hints
+	MustPut(t, s, p)
+	MustPut(t, s, page("https://a.example/2", day, "d1", "", "Two", "p2"))
+	var mu sync.Mutex
+	seen := map[string][]newsarchive.Hint{}
+	rec := func(p *newsarchive.Page) (*newsarchive.Article, error) {
+		mu.Lock()
+		seen[p.URL] = p.Hints
+		mu.Unlock()
+		return f.Extract(p)
+	}
+	if _, err := s.Replay(context.Background(), archive.ReplayOptions{DryRun: true}, rec); err != nil {
+		t.Fatal(err)
+	}
+	if got := seen["https://a.example/1"]; !slices.Equal(got, hints) {
+		t.Errorf("replay gave the extractor hints %+v, want %+v", got, hints)
+	}
+	if got := seen["https://a.example/2"]; len(got) != 0 {
+		t.Errorf("a page without hints replayed with %+v", got)
 	}
 }

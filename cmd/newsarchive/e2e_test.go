@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -114,4 +117,47 @@ func TestCrawlExportEndToEnd(t *testing.T) {
 	if st.Records != len(recs) || st.Snapshots < len(recs) {
 		t.Errorf("stats: %d records, %d snapshots; export has %d records", st.Records, st.Snapshots, len(recs))
 	}
+}
+
+// TestFeedDateReachesRecord crawls a feed whose item gives the only date
+// of an undated page: the record is dated from the feed, says so, and a
+// replay (extraction again from the stored snapshot) keeps that date.
+func TestFeedDateReachesRecord(t *testing.T) {
+	para := strings.Repeat("The council met on the budget and argued about the bridge for a long while. ", 6)
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/rss.xml":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>News</title><link>%[1]s/</link>
+<item><title>Council votes on the bridge</title><link>%[1]s/news/bridge-vote</link><pubDate>Tue, 03 Jun 2025 08:15:00 GMT</pubDate></item>
+</channel></rss>`, srv.URL)
+		case "/news/bridge-vote":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprintf(w, `<!doctype html><html lang="en"><head><title>Council votes on the bridge</title></head><body><main><article><h1>Council votes on the bridge</h1><p>%s</p><p>%s</p><p>%s</p></article></main></body></html>`, para, para, para)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	db := filepath.Join(t.TempDir(), "hints.db")
+	if _, stderr, code := runCLI(t, "crawl", "--archive", db, "--allow-private", "--delay", "0", srv.URL+"/rss.xml"); code != 0 {
+		t.Fatalf("crawl exited %d: %s", code, stderr)
+	}
+	export := func(when string) {
+		t.Helper()
+		stdout, stderr, code := runCLI(t, "export", "--archive", db)
+		if code != 0 {
+			t.Fatalf("%s: export exited %d: %s", when, code, stderr)
+		}
+		recs := readJSONL(t, []byte(stdout))
+		if len(recs) != 1 || recs[0].DatePublished != "2025-06-03T08:15:00Z" || recs[0].DateSource != "feed" {
+			t.Errorf("%s: records %+v, want one dated 2025-06-03T08:15:00Z from the feed", when, recs)
+		}
+	}
+	export("after the crawl")
+	if stdout, stderr, code := runCLI(t, "replay", "--archive", db); code != 0 {
+		t.Fatalf("replay exited %d: %s%s", code, stdout, stderr)
+	}
+	export("after a replay")
 }
