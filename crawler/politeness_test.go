@@ -516,3 +516,43 @@ func TestRetryableHostBacksOff(t *testing.T) {
 		})
 	}
 }
+
+// TestCrawlDelaySpacesRequests measures what TestRobots reads in the log:
+// with robots.txt asking for a Crawl-delay longer than Options.Delay,
+// request starts on the host are that far apart, Parallelism
+// notwithstanding. (A lower bound: a slow machine only widens the gaps.)
+func TestCrawlDelaySpacesRequests(t *testing.T) {
+	const crawlDelay = 200 * time.Millisecond
+	var mu sync.Mutex
+	var starts []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			fmt.Fprintf(w, "User-agent: *\nCrawl-delay: %g\n", crawlDelay.Seconds())
+			return
+		}
+		mu.Lock()
+		starts = append(starts, time.Now())
+		mu.Unlock()
+		if r.URL.Path == "/" {
+			fmt.Fprint(w, article(0, "/a", "/b", "/c"))
+			return
+		}
+		fmt.Fprint(w, article(1))
+	}))
+	t.Cleanup(srv.Close)
+	o := testOptions(&memSink{}, srv.URL+"/")
+	o.Parallelism = 3
+	o.Delay = 10 * time.Millisecond
+	mustRun(t, o)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(starts) != 4 {
+		t.Fatalf("%d requests, want 4", len(starts))
+	}
+	for i := 1; i < len(starts); i++ {
+		// Less a little: the times are taken as requests arrive.
+		if gap := starts[i].Sub(starts[i-1]); gap < crawlDelay-20*time.Millisecond {
+			t.Errorf("request %d started %v after the previous one; robots.txt asked for %v", i, gap, crawlDelay)
+		}
+	}
+}

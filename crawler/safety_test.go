@@ -210,3 +210,66 @@ func TestStrictFrontierConcurrentTakes(t *testing.T) {
 		}
 	}
 }
+
+// publicFront is a Transport that serves the host "news.test" from a
+// loopback test server, as if it were a public site, and sends every other
+// request through the crawler's default transport, private addresses
+// refused.
+type publicFront struct {
+	front *httptest.Server
+	next  http.RoundTripper
+}
+
+func (p publicFront) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Hostname() != "news.test" {
+		return p.next.RoundTrip(req)
+	}
+	r := req.Clone(req.Context())
+	r.URL.Host = strings.TrimPrefix(p.front.URL, "http://")
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestRedirectToPrivateRefused: a public page that redirects to a cloud
+// metadata address, a loopback literal, an IPv4-mapped loopback, or a name
+// that resolves to loopback is refused at that hop, even when the
+// redirect's host is allowed, and the private server is never reached.
+func TestRedirectToPrivateRefused(t *testing.T) {
+	var privateHits atomic.Int32
+	private := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		privateHits.Add(1)
+		fmt.Fprint(w, article(9))
+	}))
+	t.Cleanup(private.Close)
+	port := private.URL[strings.LastIndex(private.URL, ":")+1:]
+	for _, to := range []string{
+		"http://169.254.169.254/latest/meta-data/",
+		"http://[fd00:ec2::254]/latest/meta-data/",
+		"http://[::1]:" + port + "/",
+		"http://[::ffff:127.0.0.1]:" + port + "/",
+		"http://localhost:" + port + "/",
+		"http://127.0.0.1:" + port + "/",
+	} {
+		t.Run(to, func(t *testing.T) {
+			privateHits.Store(0)
+			front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, to, http.StatusFound)
+			}))
+			t.Cleanup(front.Close)
+			sink := &memSink{}
+			o := testOptions(sink, "http://news.test/")
+			o.AllowPrivate = false
+			o.IgnoreRobots = true
+			o.AllowedHosts = []string{"169.254.169.254", "fd00:ec2::254", "::1", "::ffff:127.0.0.1", "localhost", "127.0.0.1"}
+			o.Transport = publicFront{front: front, next: newTransport(false, 1, 5*time.Second)}
+			var logs bytes.Buffer
+			o.Logger = newTestLogger(&logs)
+			st := mustRun(t, o)
+			if len(sink.pages) != 0 || st.Errors != 1 || !strings.Contains(logs.String(), ErrPrivateAddress.Error()) {
+				t.Errorf("%d pages, Stats %+v; want 1 error naming the private address:\n%s", len(sink.pages), st, logs.String())
+			}
+			if n := privateHits.Load(); n != 0 {
+				t.Errorf("the private server was reached %d times", n)
+			}
+		})
+	}
+}
