@@ -177,7 +177,12 @@ func (r *run) work(it *item) outcome {
 	// what a kill makes the next Run fetch again. Held through storing,
 	// the host's slot left the cores idle while commits waited for fsync.
 	st, dur, err := r.fetch(it)
-	g.release()
+	// A 429/5xx keeps the slot until retry has paused the host: released
+	// first, it let a request waiting at the gate start before the pause.
+	backOff := retryable(st.status) && (err == nil || errors.Is(err, colly.ErrAbortedAfterHeaders))
+	if !backOff {
+		g.release()
+	}
 	if st.status != 0 {
 		r.count(func(s *Stats) { s.Fetched++; s.Bytes += int64(len(st.body)) })
 		r.metrics().fetched(st.status, len(st.body), dur)
@@ -199,8 +204,9 @@ func (r *run) work(it *item) outcome {
 			err = fmt.Errorf("%w (%v): %v", ErrTimeout, r.cfg.Timeout, err)
 		}
 		r.fail(it, err)
-	case retryable(st.status):
+	case backOff:
 		err := r.retry(it, st, g)
+		g.release()
 		if err == nil {
 			return outcome{}
 		}
