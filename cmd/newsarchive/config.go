@@ -49,6 +49,8 @@ func loadYAML(path string, v any) error {
 }
 
 // loadJob reads one job file for crawl --config. Its name may be left out.
+// crawl runs it once and does not use its schedule, but checks it: the
+// same file may be given to schedule later, or meant for cron.
 func loadJob(path string) (*crawler.Job, error) {
 	var j crawler.Job
 	if err := loadYAML(path, &j); err != nil {
@@ -57,7 +59,13 @@ func loadJob(path string) (*crawler.Job, error) {
 	if j.Name == "" {
 		j.Name = "crawl"
 	}
-	if err := j.Validate(); err != nil {
+	err := j.Validate()
+	if strings.TrimSpace(j.Schedule) != "" {
+		if _, cerr := cronParser().Parse(j.Schedule); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("job %s: schedule %q: %v", j.Name, j.Schedule, cerr))
+		}
+	}
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &j, nil

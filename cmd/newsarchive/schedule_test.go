@@ -140,6 +140,33 @@ func TestScheduleFileErrors(t *testing.T) {
 	}
 }
 
+// TestCrawlConfigErrors: a job file crawl --config cannot use is refused
+// before anything is fetched, naming the file and what is wrong in it.
+func TestCrawlConfigErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"unknown key", "seeds: [https://a.example/]\nsedes: [x]\n", "sedes"},
+		{"bad cron", "seeds: [https://a.example/]\nschedule: '*/5 * * *'\n", `schedule "*/5 * * *"`},
+		{"delay without a unit", "seeds: [https://a.example/]\ndelay: 5\n", "time.Duration"},
+		{"bad pattern", "seeds: [https://a.example/]\nurl_patterns: ['(']\n", "url_patterns"},
+		{"no seeds", "name: x\nseeds: []\n", "seeds: missing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, "job.yaml", tt.yaml)
+			db := filepath.Join(t.TempDir(), "c.db")
+			_, stderr, code := runCLI(t, "crawl", "--archive", db, "--config", path)
+			if code != 2 || !strings.Contains(stderr, tt.want) || !strings.Contains(stderr, path) {
+				t.Errorf("exit %d, stderr %q; want 2 naming %s and %q", code, stderr, path, tt.want)
+			}
+			if _, err := os.Stat(db); err == nil {
+				t.Errorf("the archive was created for a job file that is refused")
+			}
+		})
+	}
+}
+
 // TestCrawlConfig runs one job file once with crawl --config; a flag given
 // on the command line overrides the file.
 func TestCrawlConfig(t *testing.T) {
