@@ -105,8 +105,9 @@ const maxRobotsBytes = 500 << 10
 
 // loadRobots fetches the robots.txt of u's host once per Run and applies its
 // Crawl-delay to the host's gate. A robots.txt that cannot be fetched allows
-// everything (the page fetch then fails on its own); a 5xx disallows
-// everything, as robotstxt.FromStatusAndBytes decides.
+// everything (the page fetch then fails on its own); a 4xx allows
+// everything; a 5xx or a 429 disallows everything for this Run (RFC 9309,
+// 2.3.1.4: the site could not say what it allows).
 func (r *run) loadRobots(ctx context.Context, g *gate, u *url.URL) {
 	g.robotsOnce.Do(func() {
 		ru := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
@@ -124,6 +125,15 @@ func (r *run) loadRobots(ctx context.Context, g *gate, u *url.URL) {
 		body, err := io.ReadAll(io.LimitReader(resp.Body, maxRobotsBytes))
 		if err != nil {
 			r.cfg.log.Info("robots.txt not read", "url", ru.String(), "err", err)
+			return
+		}
+		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
+			// robotstxt.FromStatusAndBytes returns a "disallow all" for a
+			// 5xx, but one that only its TestAgent honours: FindGroup on
+			// it finds no group, which allows everything.
+			g.robots = disallowAll(r.cfg.UserAgent)
+			r.cfg.log.Warn("robots.txt answered an error: host not crawled this run",
+				"url", ru.String(), "status", resp.StatusCode)
 			return
 		}
 		data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
@@ -147,6 +157,15 @@ func (r *run) loadRobots(ctx context.Context, g *gate, u *url.URL) {
 		g.setDelay(grp.CrawlDelay)
 		r.cfg.log.Info("robots.txt crawl-delay", "url", ru.String(), "delay", grp.CrawlDelay)
 	})
+}
+
+// disallowAll returns a robots.txt group that disallows every path.
+func disallowAll(agent string) *robotstxt.Group {
+	data, err := robotstxt.FromString("User-agent: *\nDisallow: /\n")
+	if err != nil {
+		panic(err) // a constant that parses
+	}
+	return data.FindGroup(agent)
 }
 
 // robotsAllowed reports whether u may be fetched under its host's

@@ -556,3 +556,45 @@ func TestCrawlDelaySpacesRequests(t *testing.T) {
 		}
 	}
 }
+
+// TestRobotsStatus: what a robots.txt answer that is not a file means. A
+// 4xx (but 429) means no rules; a 5xx or a 429 means the site cannot say,
+// so nothing is fetched from it this Run (RFC 9309, section 2.3.1.4).
+func TestRobotsStatus(t *testing.T) {
+	for _, tc := range []struct {
+		status    int
+		wantPages int
+	}{
+		{http.StatusNotFound, 2},
+		{http.StatusForbidden, 2},
+		{http.StatusTooManyRequests, 0},
+		{http.StatusInternalServerError, 0},
+		{http.StatusServiceUnavailable, 0},
+	} {
+		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
+			var pageHits atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/robots.txt" {
+					w.WriteHeader(tc.status)
+					return
+				}
+				pageHits.Add(1)
+				if r.URL.Path == "/" {
+					fmt.Fprint(w, article(0, "/a"))
+					return
+				}
+				fmt.Fprint(w, article(1))
+			}))
+			t.Cleanup(srv.Close)
+			sink := &memSink{}
+			o := testOptions(sink, srv.URL+"/")
+			st := mustRun(t, o)
+			if st.Pages != tc.wantPages || int(pageHits.Load()) != tc.wantPages {
+				t.Errorf("robots.txt %d: %d pages emitted, %d fetched; want %d", tc.status, st.Pages, pageHits.Load(), tc.wantPages)
+			}
+			if tc.wantPages == 0 && st.Skipped != 1 {
+				t.Errorf("robots.txt %d: Stats %+v, want the seed skipped", tc.status, st)
+			}
+		})
+	}
+}
