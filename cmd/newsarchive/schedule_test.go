@@ -251,3 +251,56 @@ jobs:
 		t.Fatal(err)
 	}
 }
+
+// TestScheduleMetrics: schedule --metrics serves Prometheus metrics that
+// count what the jobs fetched.
+func TestScheduleMetrics(t *testing.T) {
+	site := fixtures.NewServer(t)
+	db := filepath.Join(t.TempDir(), "metrics.db")
+	jobs := writeFile(t, "jobs.yaml", fmt.Sprintf(`
+archive: %s
+jobs:
+  - name: ledger
+    schedule: "@hourly"
+    seeds: [%s/sitemap.xml]
+    depth: 0
+    allow_private: true
+    delay: 0s
+`, db, site.URL))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"schedule", "--run-now", "--metrics", "127.0.0.1:0", jobs}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+	}()
+	deadline := time.After(30 * time.Second)
+	for !strings.Contains(stderr.String(), "job=ledger status=ok") {
+		select {
+		case err := <-done:
+			t.Fatalf("schedule returned early: %v\n%s", err, stderr.String())
+		case <-deadline:
+			t.Fatalf("no finished run:\n%s", stderr.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	i := strings.Index(stderr.String(), "addr=http://")
+	if i < 0 {
+		t.Fatalf("no metrics address logged:\n%s", stderr.String())
+	}
+	addr := strings.Fields(stderr.String()[i+len("addr="):])[0]
+	resp, err := http.Get(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	want := fmt.Sprintf(`newsarchive_crawler_pages_total{status="200"} %d`, len(fixtures.Articles()))
+	if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+		t.Errorf("GET %s: %d, want a line %q in:\n%s", addr, resp.StatusCode, want, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
