@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -36,4 +37,30 @@ func (s *Store) History(url string) (first, last time.Time, ok bool) {
 		return nil
 	})
 	return first, last, ok
+}
+
+// StoredBody returns the raw body of the latest snapshot of url that had
+// one, for the crawler to follow the links of a page that answered 304
+// (crawler.Options.StoredBody); nil when there is none, or the archive
+// cannot be read.
+func (s *Store) StoredBody(url string) []byte {
+	key := indexKey(normURL(url))
+	var body []byte
+	_ = s.view(func(tx *bolt.Tx) error {
+		e, err := getURL(tx, key)
+		if err != nil || e.Latest == 0 {
+			return err
+		}
+		snap, err := getSnapshot(tx, e.Latest)
+		if err != nil {
+			return err
+		}
+		b, err := s.readBody(tx, snap.BodyID)
+		if err != nil {
+			return err
+		}
+		body = bytes.Clone(b) // may point into the mapped file
+		return nil
+	})
+	return body
 }

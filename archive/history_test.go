@@ -1,10 +1,14 @@
 package archive_test
 
 import (
+	"bytes"
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/newsarchive/newsarchive"
 )
 
 func TestHistory(t *testing.T) {
@@ -43,5 +47,30 @@ func TestHistory(t *testing.T) {
 	}
 	if first, last, ok := s.History(index); !ok || !first.Equal(day) || !last.Equal(day) {
 		t.Errorf("History(index) = %v, %v, %v", first, last, ok)
+	}
+}
+
+// TestStoredBody: the crawler follows the links of a page that answered
+// 304 from the body stored for it, found under any form of its URL, and
+// still there after the 304 is stored.
+func TestStoredBody(t *testing.T) {
+	s, _ := MustOpen(t, &fakeExtractor{})
+	ctx := context.Background()
+	url := "https://news.example/world/"
+	if b := s.StoredBody(url); b != nil {
+		t.Fatalf("StoredBody of a URL never fetched: %q", b)
+	}
+	first := page(url, day, "Saturday", "", "", "Index of the world section.")
+	if _, err := s.Put(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	notModified := &newsarchive.Page{URL: url, FetchedAt: day.Add(time.Hour), Status: http.StatusNotModified, Header: http.Header{}}
+	if _, err := s.Put(ctx, notModified); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{url, url + "?utm_source=x"} {
+		if got := s.StoredBody(u); !bytes.Equal(got, first.Body) {
+			t.Errorf("StoredBody(%s) = %q, want the body of the first fetch", u, got)
+		}
 	}
 }

@@ -42,7 +42,8 @@
 // until the next Run.
 // Conditional requests (If-None-Match, If-Modified-Since) are sent when
 // Options.Validators knows the page; a 304 is emitted as a Page with Status
-// 304 and no body.
+// 304 and no body, and its links are followed from the body
+// Options.StoredBody returns for it.
 //
 // # Safety
 //
@@ -79,10 +80,9 @@
 //   - When Options.Transport is set, the private-address check at dial time
 //     is the Transport's business; only literal IP addresses in URLs are
 //     still refused by the crawler itself.
-//   - A page that answers 304 has no body, so its links are not followed
-//     in that Run: discovered pages are revisited when a page that links to
-//     them changed (news home and section pages do), or when a sitemap or
-//     feed seed lists them.
+//   - A page that answers 304 has no body: without Options.StoredBody its
+//     links are not followed in that Run, and the pages linked only from a
+//     page that does not change are never revisited.
 //   - Cookies are kept per host (through the Frontier), without paths.
 //   - Delay spaces request starts per host (one start every Delay, whatever
 //     Parallelism), unlike colly's LimitRule, which sleeps per slot.

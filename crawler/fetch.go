@@ -304,8 +304,13 @@ func (r *run) emit(it *item, st *fetchState, dur time.Duration) outcome {
 	}
 	r.cfg.log.Info("fetched", "url", p.URL, "status", p.Status, "bytes", len(p.Body), "dur", dur)
 	var queue []*item
-	if it.Depth < r.cfg.Depth && len(p.Body) > 0 && !headerNoFollow(st.header) {
-		for _, l := range links(p.Body, p.URL, &r.linkCache) {
+	body := p.Body
+	if st.status == http.StatusNotModified && r.cfg.StoredBody != nil && it.Depth < r.cfg.Depth {
+		// Unchanged: its links are those of the body stored for it.
+		body = r.cfg.StoredBody(p.URL)
+	}
+	if it.Depth < r.cfg.Depth && len(body) > 0 && !headerNoFollow(st.header) {
+		for _, l := range links(body, p.URL, &r.linkCache) {
 			next := &item{URL: l, Depth: it.Depth + 1}
 			ok, err := r.admit(next)
 			if err != nil {

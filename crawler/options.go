@@ -114,6 +114,11 @@ type Options struct {
 	// Validators returns the ETag and Last-Modified stored for a URL, sent
 	// as If-None-Match / If-Modified-Since. nil: no conditional requests.
 	Validators func(url string) (etag, lastModified string)
+	// StoredBody returns the body stored for a URL, or nil. A page that
+	// answers 304 has its links followed from it, so that the pages it
+	// links to are revisited when due even while it does not change. nil:
+	// a 304's links are not followed.
+	StoredBody func(url string) []byte
 	// History reports when a URL was first and last fetched (ok false:
 	// never); discovered pages are then revisited only when RevisitDue
 	// says so. nil: every discovered page is fetched on every Run.

@@ -598,3 +598,47 @@ func TestRobotsStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestNotModifiedLinksFollowed: a page that answers 304 still leads to the
+// pages it links to, through the body stored for it (Options.StoredBody):
+// otherwise the pages linked from a page that does not change, a section
+// front say, would never be revisited however due they are.
+func TestNotModifiedLinksFollowed(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		stored func(url string) []byte
+		want   []string
+	}{
+		{"stored body", func(string) []byte { return []byte(article(0, "/a")) }, []string{"/", "/a"}},
+		{"no stored body", func(string) []byte { return nil }, []string{"/"}},
+		{"StoredBody nil", nil, []string{"/"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch r.URL.Path {
+				case "/robots.txt":
+					http.NotFound(w, r)
+				case "/":
+					w.Header().Set("ETag", `"v1"`)
+					w.WriteHeader(http.StatusNotModified) // asked with "v1" only
+				default:
+					fmt.Fprint(w, article(1))
+				}
+			}))
+			t.Cleanup(srv.Close)
+			sink := &memSink{}
+			o := testOptions(sink, srv.URL+"/")
+			o.Validators = func(url string) (string, string) {
+				if url == srv.URL+"/" {
+					return `"v1"`, ""
+				}
+				return "", ""
+			}
+			o.StoredBody = tc.stored
+			mustRun(t, o)
+			if got := sink.paths(srv.URL); !slices.Equal(got, tc.want) {
+				t.Errorf("pages %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

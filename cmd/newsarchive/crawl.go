@@ -135,6 +135,7 @@ func crawlInto(ctx context.Context, e *env, store *archive.Store, job *crawler.J
 	opts.Sink = sink
 	opts.Validators = store.Validators
 	opts.History = store.History
+	opts.StoredBody = store.StoredBody
 	// The frontier lives in the archive, per job: a crawl stopped by a
 	// signal or a kill resumes where it stopped on the next run.
 	opts.Frontier = store.Frontier(job.Name)
