@@ -177,6 +177,19 @@ func (f *Frontier) Visited(requestID uint64) error {
 	})
 }
 
+// ForgetVisited drops every id recorded with Visited, in one transaction;
+// the queue and the cookies stay. The crawler calls it when a crawl
+// generation finished, so the job's done-set never outgrows one run.
+func (f *Frontier) ForgetVisited() error {
+	return f.write("forget visited", func(b *bolt.Bucket) error {
+		if err := b.DeleteBucket(frontierVisited); err != nil {
+			return err
+		}
+		_, err := b.CreateBucket(frontierVisited)
+		return err
+	})
+}
+
 // IsVisited reports whether the request with this id was fetched.
 func (f *Frontier) IsVisited(requestID uint64) (bool, error) {
 	var ok bool

@@ -292,3 +292,48 @@ func TestFrontierLeaseDropsInSteps(t *testing.T) {
 		t.Errorf("queue size %d, want 0", n)
 	}
 }
+
+// TestFrontierForgetVisited: a finished crawl generation forgets what it
+// visited, durably, and keeps its queue, its cookies, and the other jobs'
+// state.
+func TestFrontierForgetVisited(t *testing.T) {
+	s, path := MustOpen(t, nil)
+	f, other := s.Frontier("daily"), s.Frontier("other")
+	u, _ := url.Parse("https://news.example/a")
+	for _, fr := range []*archive.Frontier{f, other} {
+		if err := fr.Init(); err != nil {
+			t.Fatal(err)
+		}
+		if err := fr.Commit([][]byte{[]byte("req")}, []uint64{1, 42}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.SetCookies(u, "session=abc")
+	if err := f.ForgetVisited(); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s2 := MustOpenPath(t, path, nil)
+	f2, other2 := s2.Frontier("daily"), s2.Frontier("other")
+	for _, id := range []uint64{1, 42} {
+		if ok, err := f2.IsVisited(id); ok || err != nil {
+			t.Errorf("IsVisited(%d) = %v, %v after ForgetVisited", id, ok, err)
+		}
+		if ok, _ := other2.IsVisited(id); !ok {
+			t.Errorf("job other forgot %d", id)
+		}
+	}
+	if n, _ := f2.QueueSize(); n != 1 {
+		t.Errorf("queue size %d, want 1", n)
+	}
+	if c := f2.Cookies(u); c != "session=abc" {
+		t.Errorf("cookies %q", c)
+	}
+	if err := f2.Visited(7); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := f2.IsVisited(7); !ok {
+		t.Error("a visit after ForgetVisited is not recorded")
+	}
+}

@@ -65,7 +65,8 @@
 // (cancelled, killed, Sink failure) leaves its generation open, so the next
 // Run with the same Frontier continues it without refetching finished pages.
 // A Run that finishes closes its generation: the next Run starts afresh, and
-// revisits every seed. Discovered (non-seed) pages are revisited on a schedule
+// revisits every seed. A Frontier that is a Forgetter (the archive's is)
+// drops the done-set then, so it never outgrows one Run. Discovered (non-seed) pages are revisited on a schedule
 // that slows with their age, when Options.History tells the crawler when a
 // page was first and last fetched (see RevisitDue).
 //

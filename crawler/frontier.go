@@ -82,6 +82,17 @@ type Leaser interface {
 	Commit(reqs [][]byte, visited []uint64) error
 }
 
+// Forgetter is implemented by Frontiers that can drop every id recorded
+// with Visited. The crawler calls ForgetVisited when a Run finished its
+// generation, instead of recording the generation finished: the next Run
+// then starts afresh all the same, and the done-set of a job run every half
+// hour for months stays the size of one Run instead of growing with each.
+type Forgetter interface {
+	// ForgetVisited drops every id recorded with Visited, in one step that
+	// is durable when it returns. The queue and the cookies stay.
+	ForgetVisited() error
+}
+
 // NewMemoryFrontier returns a Frontier that keeps everything in memory:
 // the default when Options.Frontier is nil, and a model for persistent
 // implementations.
@@ -182,6 +193,13 @@ func (m *memFrontier) Commit(reqs [][]byte, visited []uint64) error {
 	for _, k := range visited {
 		m.visited[k] = true
 	}
+	return nil
+}
+
+func (m *memFrontier) ForgetVisited() error {
+	m.mu.Lock()
+	clear(m.visited)
+	m.mu.Unlock()
 	return nil
 }
 

@@ -244,11 +244,13 @@ func TestRevisitSchedule(t *testing.T) {
 	}
 }
 
+// TestGenerations: with a Frontier that cannot forget what it visited,
+// each finished Run is recorded, and the next starts the next generation.
 func TestGenerations(t *testing.T) {
 	s := newSite(t)
 	sink := &memSink{}
 	o := testOptions(sink, s.URL+"/")
-	o.Frontier = NewMemoryFrontier()
+	o.Frontier = struct{ Frontier }{NewMemoryFrontier()} // Frontier's methods only
 	for run := 1; run <= 3; run++ {
 		st := mustRun(t, o)
 		if st.Resumed || st.Pages < 5 {
@@ -640,5 +642,27 @@ func TestNotModifiedLinksFollowed(t *testing.T) {
 				t.Errorf("pages %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestFinishedGenerationForgotten: a Run that finishes its generation
+// leaves no done-set behind with a Frontier that can forget it, so a job
+// run every half hour for months keeps a frontier the size of one Run.
+func TestFinishedGenerationForgotten(t *testing.T) {
+	s := newSite(t)
+	f := NewMemoryFrontier().(*memFrontier)
+	o := testOptions(&memSink{}, s.URL+"/")
+	o.Frontier = f
+	for run := 1; run <= 3; run++ {
+		st := mustRun(t, o)
+		if st.Resumed || st.Pages < 5 {
+			t.Errorf("run %d: %+v, want a fresh full run", run, st)
+		}
+		f.mu.Lock()
+		n := len(f.visited)
+		f.mu.Unlock()
+		if n != 0 {
+			t.Errorf("run %d left %d ids in the done-set", run, n)
+		}
 	}
 }

@@ -71,7 +71,14 @@ func (r *run) loop() error {
 	if !s.finished {
 		r.cfg.log.Info("page limit reached", "pages", s.emitted)
 	}
-	// The generation is finished: the next Run starts a new one.
+	// The generation is finished: the next Run starts a new one, with
+	// nothing done (forgotten) or in a generation after this one.
+	if f, ok := r.frontier.(Forgetter); ok {
+		if err := f.ForgetVisited(); err != nil {
+			return fmt.Errorf("%w: %v", ErrFrontier, err)
+		}
+		return nil
+	}
 	if err := r.frontier.Visited(genID(r.gen)); err != nil {
 		return fmt.Errorf("%w: %v", ErrFrontier, err)
 	}

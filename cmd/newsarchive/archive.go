@@ -13,8 +13,13 @@ import (
 	"github.com/newsarchive/newsarchive/extract"
 )
 
-// The archive is the crawler's sink, through archiveSink.
-var _ crawler.Sink = (*archiveSink)(nil)
+// The archive is the crawler's sink, through archiveSink, and its frontier,
+// one that commits in steps and forgets finished generations.
+var (
+	_ crawler.Sink      = (*archiveSink)(nil)
+	_ crawler.Leaser    = (*archive.Frontier)(nil)
+	_ crawler.Forgetter = (*archive.Frontier)(nil)
+)
 
 // archiveFlags are the flags every command that opens the archive shares.
 type archiveFlags struct {
