@@ -68,7 +68,7 @@ type Options struct {
 	MaxCrawlDelay time.Duration
 
 	// Parallelism is the number of requests in flight per host. Fetched
-	// pages are then stored (Sink.Put) in a Run-wide pool of 4 pages per
+	// pages are then stored (Sink.Put) in a Run-wide pool of 16 pages per
 	// CPU, so a kill makes the next Run fetch again at most Parallelism
 	// pages per host plus that pool. 0: 1.
 	Parallelism int
