@@ -304,3 +304,30 @@ jobs:
 		t.Fatal(err)
 	}
 }
+
+// TestREADMEJobFiles reads the job files the README shows as crawl
+// --config and schedule read them: a key renamed in the code, or a typo in
+// the README, fails here and not in a reader's cron job.
+func TestREADMEJobFiles(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []string
+	for _, part := range strings.Split(string(readme), "```yaml\n")[1:] {
+		block, _, _ := strings.Cut(part, "```")
+		blocks = append(blocks, block)
+	}
+	if len(blocks) != 2 {
+		t.Fatalf("%d yaml blocks in the README, want the job file and the schedule file", len(blocks))
+	}
+	job, err := loadJob(writeFile(t, "job.yaml", blocks[0]))
+	if err != nil {
+		t.Errorf("the README's job file: %v", err)
+	} else if job.Schedule == "" || job.Depth == nil || *job.Depth != 2 || job.Timeout != 30*time.Second || job.MaxBodyBytes != 10<<20 {
+		t.Errorf("the README's job file reads as %+v", job)
+	}
+	if _, err := loadSchedule(writeFile(t, "jobs.yaml", blocks[1])); err != nil {
+		t.Errorf("the README's schedule file: %v", err)
+	}
+}
