@@ -110,7 +110,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 		Crawler:  c,
 		ctx:      ctx,
 		keep:     context.WithoutCancel(ctx),
-		gates:    gates{m: map[string]*gate{}, parallelism: c.cfg.Parallelism, delay: c.cfg.Delay},
+		gates:    gates{m: map[string]*gate{}, hosts: c.cfg.Hosts, parallelism: c.cfg.Parallelism, delay: c.cfg.Delay},
 		seen:     map[uint64]bool{},
 		inFlight: map[uint64]bool{},
 		retried:  map[uint64]int{},

@@ -32,7 +32,8 @@
 // Every host has a gate: at most Options.Parallelism requests in flight,
 // and request starts spaced by Options.Delay, or by the host's robots.txt
 // Crawl-delay when that is longer (a host asking for more than
-// MaxCrawlDelay is skipped). robots.txt is obeyed (unless IgnoreRobots),
+// MaxCrawlDelay is skipped). Crawlers given the same Options.Hosts (the
+// jobs of one process) share each host's slots and spacing. robots.txt is obeyed (unless IgnoreRobots),
 // and so are nofollow in <meta name="robots"> and X-Robots-Tag. A 429 (or
 // a 502, 503, 504) pauses the whole host for the Retry-After the server
 // asked for (or an exponential back-off when it gave none), with jitter,

@@ -72,6 +72,11 @@ type Options struct {
 	// CPU, so a kill makes the next Run fetch again at most Parallelism
 	// pages per host plus that pool. 0: 1.
 	Parallelism int
+	// Hosts, when set, shares per-host politeness with the other Crawlers
+	// given the same Hosts, so that jobs run at once by one process are
+	// polite to a host they both crawl together (see Hosts). nil: this
+	// Crawler's Runs count their own requests only.
+	Hosts *Hosts
 	// Delay is the time between two request starts on one host (a host's
 	// robots.txt Crawl-delay wins when it is longer). 0: no delay.
 	Delay time.Duration

@@ -12,14 +12,54 @@ import (
 	"github.com/temoto/robotstxt"
 )
 
-// gate is the politeness state of one host: how many pages may be in
-// flight (from request to stored and marked done), and when the next
-// request may start.
+// Hosts is the politeness state of hosts that several Crawlers share: the
+// jobs of one schedule process, say, which may crawl the same site at the
+// same time. Crawlers given the same Hosts (Options.Hosts) count their
+// requests to a host together: at most the Parallelism of the first of
+// them to reach the host in flight, request starts spaced by the Delay (or
+// Crawl-delay) of the one that started the last, and a 429's pause holds
+// for all of them. robots.txt is still read once per Run. The zero value
+// is ready to use; a Hosts keeps one small entry per host it has seen.
+type Hosts struct {
+	mu sync.Mutex
+	m  map[string]*limit
+}
+
+// limit returns the shared limit of host, made with parallelism slots if
+// it is new.
+func (h *Hosts) limit(host string, parallelism int) *limit {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.m == nil {
+		h.m = map[string]*limit{}
+	}
+	l := h.m[host]
+	if l == nil {
+		l = newLimit(parallelism)
+		h.m[host] = l
+	}
+	return l
+}
+
+// limit is what the requests to one host wait for: a free slot, and the
+// earliest time the next may start.
+type limit struct {
+	sem  chan struct{}
+	mu   sync.Mutex
+	next time.Time
+}
+
+func newLimit(parallelism int) *limit {
+	return &limit{sem: make(chan struct{}, parallelism)}
+}
+
+// gate is the politeness state of one host in one Run: the host's limit
+// (the Run's own, or shared through Options.Hosts), the spacing this Run
+// keeps between request starts, and what the Run learned of the host.
 type gate struct {
-	sem   chan struct{}
+	lim   *limit
 	mu    sync.Mutex
 	delay time.Duration // between request starts
-	next  time.Time     // earliest start of the next request
 
 	robotsOnce sync.Once
 	robots     *robotstxt.Group // nil: everything allowed
@@ -34,42 +74,47 @@ func (g *gate) close() { g.closed.Store(true) }
 // acquire waits for a free slot and for the host's next start time. It
 // returns ctx's error when ctx ends first, holding nothing.
 func (g *gate) acquire(ctx context.Context, now func() time.Time) error {
+	l := g.lim
 	select {
-	case g.sem <- struct{}{}:
+	case l.sem <- struct{}{}:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	g.mu.Lock()
+	delay := g.delay
+	g.mu.Unlock()
 	for {
-		g.mu.Lock()
+		l.mu.Lock()
 		t := now()
-		wait := g.next.Sub(t)
+		wait := l.next.Sub(t)
 		if wait <= 0 {
-			g.next = t.Add(g.delay)
-			g.mu.Unlock()
+			l.next = t.Add(delay)
+			l.mu.Unlock()
 			return nil
 		}
-		g.mu.Unlock()
+		l.mu.Unlock()
 		// The host may be paused further while we sleep: loop and look again.
 		timer := time.NewTimer(wait)
 		select {
 		case <-timer.C:
 		case <-ctx.Done():
 			timer.Stop()
-			<-g.sem
+			<-l.sem
 			return ctx.Err()
 		}
 	}
 }
 
-func (g *gate) release() { <-g.sem }
+func (g *gate) release() { <-g.lim.sem }
 
 // pause keeps the host quiet until t (a 429/503 back-off).
 func (g *gate) pause(t time.Time) {
-	g.mu.Lock()
-	if t.After(g.next) {
-		g.next = t
+	l := g.lim
+	l.mu.Lock()
+	if t.After(l.next) {
+		l.next = t
 	}
-	g.mu.Unlock()
+	l.mu.Unlock()
 }
 
 // setDelay raises the spacing between request starts (Crawl-delay).
@@ -85,6 +130,7 @@ func (g *gate) setDelay(d time.Duration) {
 type gates struct {
 	mu          sync.Mutex
 	m           map[string]*gate
+	hosts       *Hosts // nil: each gate has a limit of its own
 	parallelism int
 	delay       time.Duration
 }
@@ -94,7 +140,12 @@ func (gs *gates) get(host string) *gate {
 	defer gs.mu.Unlock()
 	g := gs.m[host]
 	if g == nil {
-		g = &gate{sem: make(chan struct{}, gs.parallelism), delay: gs.delay}
+		g = &gate{delay: gs.delay}
+		if gs.hosts != nil {
+			g.lim = gs.hosts.limit(host, gs.parallelism)
+		} else {
+			g.lim = newLimit(gs.parallelism)
+		}
 		gs.m[host] = g
 	}
 	return g

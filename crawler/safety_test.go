@@ -273,3 +273,45 @@ func TestRedirectToPrivateRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestHostsShared: two Crawlers that share a Hosts (the jobs of one
+// schedule process) are polite to a host together: with Parallelism 1
+// each, the host never has two of their requests at once.
+func TestHostsShared(t *testing.T) {
+	var inFlight, peak atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		time.Sleep(5 * time.Millisecond) // let requests overlap if they may
+		fmt.Fprint(w, article(1))
+	}))
+	t.Cleanup(srv.Close)
+	hosts := &Hosts{}
+	var wg sync.WaitGroup
+	for job := range 2 {
+		var seeds []string
+		for i := range 10 {
+			seeds = append(seeds, fmt.Sprintf("%s/job%d/%d", srv.URL, job, i))
+		}
+		o := testOptions(&memSink{}, seeds...)
+		o.Depth = 0
+		o.Parallelism = 1
+		o.IgnoreRobots = true
+		o.Hosts = hosts
+		c, err := New(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() {
+			if st, err := c.Run(context.Background()); err != nil || st.Pages != 10 {
+				t.Errorf("job %d: %+v, %v", job, st, err)
+			}
+		})
+	}
+	wg.Wait()
+	if p := peak.Load(); p > 1 {
+		t.Errorf("%d requests in flight at once, want 1", p)
+	}
+}

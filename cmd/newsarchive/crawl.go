@@ -101,7 +101,7 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sum, err := crawlInto(ctx, e, store, job, lf, nil)
+	sum, err := crawlInto(ctx, e, store, job, lf, nil, nil)
 	if cerr := store.Close(); cerr != nil && err == nil {
 		err = cerr
 	}
@@ -127,8 +127,10 @@ func (s *crawlSummary) String() string {
 		s.archive.Records, s.archive.Snapshots)
 }
 
-// crawlInto runs one crawl job into store. metrics may be nil.
-func crawlInto(ctx context.Context, e *env, store *archive.Store, job *crawler.Job, lf logFlags, metrics *crawler.Metrics) (*crawlSummary, error) {
+// crawlInto runs one crawl job into store. metrics may be nil; hosts,
+// when not nil, is the per-host politeness the job shares with the other
+// jobs of the process.
+func crawlInto(ctx context.Context, e *env, store *archive.Store, job *crawler.Job, lf logFlags, metrics *crawler.Metrics, hosts *crawler.Hosts) (*crawlSummary, error) {
 	start := time.Now()
 	sink := newArchiveSink(store)
 	opts := job.Options()
@@ -140,6 +142,7 @@ func crawlInto(ctx context.Context, e *env, store *archive.Store, job *crawler.J
 	// signal or a kill resumes where it stopped on the next run.
 	opts.Frontier = store.Frontier(job.Name)
 	opts.Metrics = metrics
+	opts.Hosts = hosts
 	opts.Logger = newLogger(e.stderr, string(lf.format), lf.verbose).With("job", job.Name)
 	if isTerminal(e.stderr) && !lf.verbose && metrics == nil {
 		opts.Progress = e.stderr

@@ -58,7 +58,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	sum, err := crawlInto(ctx, e, store, job, logFlags{format: "text"}, nil)
+	sum, err := crawlInto(ctx, e, store, job, logFlags{format: "text"}, nil, nil)
 	if ctx.Err() != nil {
 		return fmt.Errorf("demo: stopped by signal (run it again to start over)")
 	}

@@ -379,7 +379,7 @@ func runPipeline(b *testing.B, base, path string, ex func(*newsarchive.Page) (*n
 		Parallelism:  *pipelineParallelism,
 		AllowPrivate: true,
 	}
-	sum, err := crawlInto(context.Background(), &env{stdout: io.Discard, stderr: io.Discard}, store, job, logFlags{format: "text"}, nil)
+	sum, err := crawlInto(context.Background(), &env{stdout: io.Discard, stderr: io.Discard}, store, job, logFlags{format: "text"}, nil, nil)
 	if cerr := store.Close(); err == nil {
 		err = cerr
 	}

@@ -123,6 +123,9 @@ type scheduler struct {
 	lf      logFlags
 	metrics *crawler.Metrics
 	log     func(msg string, args ...any)
+	// hosts makes jobs that run at once polite to a host they share
+	// together, not each on its own.
+	hosts crawler.Hosts
 }
 
 // runJob runs one job once. A failing job logs its error and leaves the
@@ -131,7 +134,7 @@ func (s *scheduler) runJob(ctx context.Context, j *crawler.Job) {
 	if ctx.Err() != nil {
 		return
 	}
-	sum, err := crawlInto(ctx, s.e, s.store, j, s.lf, s.metrics)
+	sum, err := crawlInto(ctx, s.e, s.store, j, s.lf, s.metrics, &s.hosts)
 	status := "ok"
 	if err != nil {
 		status = "failed: " + err.Error()

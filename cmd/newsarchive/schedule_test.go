@@ -331,3 +331,61 @@ func TestREADMEJobFiles(t *testing.T) {
 		t.Errorf("the README's schedule file: %v", err)
 	}
 }
+
+// TestScheduleJobsShareHosts: two jobs of one schedule that crawl the same
+// host at the same time are polite to it together: with parallelism 1
+// each, the host never has two of their requests at once.
+func TestScheduleJobsShareHosts(t *testing.T) {
+	var inFlight, peak atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		time.Sleep(5 * time.Millisecond) // let requests overlap if they may
+		fmt.Fprintf(w, "<html><body><p>Page %s</p></body></html>", r.URL.Path)
+	}))
+	t.Cleanup(srv.Close)
+	seeds := func(job string) string {
+		var s []string
+		for i := range 10 {
+			s = append(s, fmt.Sprintf("%s/%s/%d", srv.URL, job, i))
+		}
+		return strings.Join(s, ", ")
+	}
+	db := filepath.Join(t.TempDir(), "shared.db")
+	jobs := writeFile(t, "jobs.yaml", fmt.Sprintf(`
+archive: %s
+jobs:
+  - {name: front, schedule: "@hourly", seeds: [%s], depth: 0, allow_private: true, parallelism: 1, delay: 0s}
+  - {name: sitemap, schedule: "@hourly", seeds: [%s], depth: 0, allow_private: true, parallelism: 1, delay: 0s}
+`, db, seeds("front"), seeds("sitemap")))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"schedule", "--run-now", jobs}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+	}()
+	deadline := time.After(30 * time.Second)
+	for !strings.Contains(stderr.String(), "job=front status=ok") || !strings.Contains(stderr.String(), "job=sitemap status=ok") {
+		select {
+		case err := <-done:
+			t.Fatalf("schedule returned early: %v\n%s", err, stderr.String())
+		case <-deadline:
+			t.Fatalf("the jobs did not finish:\n%s", stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if p := peak.Load(); p > 1 {
+		t.Errorf("%d requests in flight at once on the host the jobs share, want 1", p)
+	}
+}
