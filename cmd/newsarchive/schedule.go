@@ -60,9 +60,12 @@ func runSchedule(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 
-	metrics := crawler.NewMetrics()
+	metrics, jobs := crawler.NewMetrics(), newJobMetrics()
+	for _, j := range cfg.Jobs {
+		jobs.add(j.Name)
+	}
 	if cfg.Metrics != "" {
-		stop, err := serveMetrics(cfg.Metrics, metrics, log.Info)
+		stop, err := serveMetrics(cfg.Metrics, metrics, jobs, log.Info)
 		if err != nil {
 			return err
 		}
@@ -82,7 +85,7 @@ func runSchedule(ctx context.Context, e *env, args []string) error {
 		log.Info("serving the web UI", "url", ws.url, "export", ws.url+"api/export")
 	}
 
-	s := &scheduler{e: e, store: store, lf: lf, metrics: metrics, log: log.Info}
+	s := &scheduler{e: e, store: store, lf: lf, metrics: metrics, jobs: jobs, log: log.Info}
 	c := cron.New(cron.WithParser(cronParser()), cron.WithChain(cron.Recover(cronLogger{log.Error})))
 	names := map[cron.EntryID]string{}
 	var started sync.WaitGroup
@@ -122,6 +125,7 @@ type scheduler struct {
 	store   *archive.Store
 	lf      logFlags
 	metrics *crawler.Metrics
+	jobs    *jobMetrics
 	log     func(msg string, args ...any)
 	// hosts makes jobs that run at once polite to a host they share
 	// together, not each on its own.
@@ -139,6 +143,7 @@ func (s *scheduler) runJob(ctx context.Context, j *crawler.Job) {
 	if err != nil {
 		status = "failed: " + err.Error()
 	}
+	s.jobs.finished(j.Name, err, ctx.Err() != nil, time.Now())
 	if sum == nil {
 		s.log("job finished", "job", j.Name, "status", status)
 		return
@@ -149,10 +154,50 @@ func (s *scheduler) runJob(ctx context.Context, j *crawler.Job) {
 		"dur", sum.duration.Round(time.Millisecond))
 }
 
+// jobMetrics count the runs of the scheduled jobs, so that an alert can
+// say a job stopped succeeding: the crawler's counters add up all jobs.
+type jobMetrics struct {
+	runs        *prometheus.CounterVec // by job and result: ok, failed, stopped
+	lastSuccess *prometheus.GaugeVec   // by job
+}
+
+func newJobMetrics() *jobMetrics {
+	return &jobMetrics{
+		runs: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "newsarchive", Subsystem: "job",
+			Name: "runs_total", Help: "Finished runs of a scheduled job, by result: ok, failed, or stopped (by a signal)."},
+			[]string{"job", "result"}),
+		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "newsarchive", Subsystem: "job",
+			Name: "last_success_timestamp_seconds", Help: "When a scheduled job last finished a run without error (Unix time; 0: never)."},
+			[]string{"job"}),
+	}
+}
+
+// add makes a job's series exist from the start, at zero.
+func (m *jobMetrics) add(job string) {
+	for _, r := range []string{"ok", "failed", "stopped"} {
+		m.runs.WithLabelValues(job, r)
+	}
+	m.lastSuccess.WithLabelValues(job)
+}
+
+// finished counts a run of job that ended at t with err.
+func (m *jobMetrics) finished(job string, err error, stopped bool, t time.Time) {
+	switch {
+	case err == nil:
+		m.runs.WithLabelValues(job, "ok").Inc()
+		m.lastSuccess.WithLabelValues(job).Set(float64(t.UnixNano()) / 1e9)
+	case stopped:
+		m.runs.WithLabelValues(job, "stopped").Inc()
+	default:
+		m.runs.WithLabelValues(job, "failed").Inc()
+	}
+}
+
 // serveMetrics serves Prometheus metrics on addr until stop is called.
-func serveMetrics(addr string, m *crawler.Metrics, log func(string, ...any)) (stop func(), err error) {
+func serveMetrics(addr string, m *crawler.Metrics, jobs *jobMetrics, log func(string, ...any)) (stop func(), err error) {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		jobs.runs, jobs.lastSuccess)
 	if err := m.Register(reg); err != nil {
 		return nil, fmt.Errorf("schedule: metrics: %w", err)
 	}

@@ -253,7 +253,7 @@ jobs:
 }
 
 // TestScheduleMetrics: schedule --metrics serves Prometheus metrics that
-// count what the jobs fetched.
+// count what the jobs fetched, and each job's runs and last success.
 func TestScheduleMetrics(t *testing.T) {
 	site := fixtures.NewServer(t)
 	db := filepath.Join(t.TempDir(), "metrics.db")
@@ -295,9 +295,15 @@ jobs:
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	want := fmt.Sprintf(`newsarchive_crawler_pages_total{status="200"} %d`, len(fixtures.Articles()))
-	if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
-		t.Errorf("GET %s: %d, want a line %q in:\n%s", addr, resp.StatusCode, want, body)
+	for _, want := range []string{
+		fmt.Sprintf(`newsarchive_crawler_pages_total{status="200"} %d`, len(fixtures.Articles())),
+		`newsarchive_job_runs_total{job="ledger",result="ok"} 1`,
+		`newsarchive_job_runs_total{job="ledger",result="failed"} 0`,
+		`newsarchive_job_last_success_timestamp_seconds{job="ledger"} 1.`, // a time in 2001-2033
+	} {
+		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Errorf("GET %s: %d, want a line %q in:\n%s", addr, resp.StatusCode, want, body)
+		}
 	}
 	cancel()
 	if err := <-done; err != nil {
