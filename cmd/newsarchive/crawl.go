@@ -106,7 +106,12 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 		err = cerr
 	}
 	if sum != nil {
-		fmt.Fprintln(e.stderr, sum.String())
+		if lf.format == "json" {
+			// Every line of a JSON log parses, the summary's too.
+			newLogger(e.stderr, "json", true).Info("crawl finished", sum.attrs()...)
+		} else {
+			fmt.Fprintln(e.stderr, sum.String())
+		}
 	}
 	return err
 }
@@ -125,6 +130,16 @@ func (s *crawlSummary) String() string {
 		s.sink.count(archive.NewRecord), s.sink.count(archive.NewVersion), s.sink.count(archive.Unchanged),
 		s.sink.count(archive.Revisit), s.sink.count(archive.NotArticle),
 		s.archive.Records, s.archive.Snapshots)
+}
+
+// attrs are the summary's numbers as log attributes.
+func (s *crawlSummary) attrs() []any {
+	return []any{"pages", s.stats.Pages, "notModified", s.stats.NotModified, "errors", s.stats.Errors,
+		"dur", s.duration.Round(time.Millisecond),
+		"newArticles", s.sink.count(archive.NewRecord), "newVersions", s.sink.count(archive.NewVersion),
+		"unchanged", s.sink.count(archive.Unchanged), "revisits", s.sink.count(archive.Revisit),
+		"notArticles", s.sink.count(archive.NotArticle),
+		"records", s.archive.Records, "snapshots", s.archive.Snapshots}
 }
 
 // crawlInto runs one crawl job into store. metrics may be nil; hosts,

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -393,5 +394,27 @@ jobs:
 	}
 	if p := peak.Load(); p > 1 {
 		t.Errorf("%d requests in flight at once on the host the jobs share, want 1", p)
+	}
+}
+
+// TestCrawlJSONLog: with --log-format json, as the README's cron line runs
+// it, every line crawl writes is a JSON object, the summary included.
+func TestCrawlJSONLog(t *testing.T) {
+	site := fixtures.NewServer(t)
+	db := filepath.Join(t.TempDir(), "json.db")
+	_, stderr, code := runCLI(t, "crawl", "--archive", db, "--allow-private", "--delay", "0", "--depth", "0",
+		"--log-format", "json", site.URL+"/sitemap.xml", site.URL+"/no-such-page")
+	if code != 0 {
+		t.Fatalf("crawl exited %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	for _, line := range lines {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Errorf("not a JSON line: %q", line)
+		}
+	}
+	if last := lines[len(lines)-1]; !strings.Contains(last, `"msg":"crawl finished"`) || !strings.Contains(last, fmt.Sprintf(`"newArticles":%d`, len(fixtures.Articles()))) {
+		t.Errorf("last line %q, want the summary", last)
 	}
 }
