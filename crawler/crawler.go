@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gocolly/colly/v2"
@@ -22,6 +23,7 @@ type Crawler struct {
 	client   *http.Client
 	colly    *colly.Collector
 	mu       sync.Mutex // serialises Run
+	running  atomic.Pointer[run]
 }
 
 // Stats counts what one Run did.
@@ -93,6 +95,15 @@ func (c *Crawler) checkRedirect(req *http.Request, via []*http.Request) error {
 	if !c.cfg.hostAllowed(req.URL.String()) {
 		return fmt.Errorf("%s: %w", req.URL, ErrRedirectNotAllowed)
 	}
+	// robots.txt is asked at every hop, but not for the hops of a
+	// robots.txt fetch (its own host's rules are being fetched).
+	if r := c.running.Load(); r != nil && !c.cfg.IgnoreRobots && req.Context().Value(robotsFetch{}) == nil {
+		g := r.gates.get(req.URL.Host)
+		r.loadRobots(r.keep, g, req.URL)
+		if !robotsAllowed(g, req.URL) {
+			return fmt.Errorf("%s: %w", req.URL, ErrRobotsDisallowed)
+		}
+	}
 	return nil
 }
 
@@ -133,6 +144,8 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 			progressbar.OptionOnCompletion(func() { fmt.Fprintln(c.cfg.Progress) }),
 		)
 	}
+	c.running.Store(r)
+	defer c.running.Store(nil)
 	err := r.start()
 	if err == nil {
 		err = r.loop()

@@ -33,8 +33,9 @@
 // and request starts spaced by Options.Delay, or by the host's robots.txt
 // Crawl-delay when that is longer (a host asking for more than
 // MaxCrawlDelay is skipped). Crawlers given the same Options.Hosts (the
-// jobs of one process) share each host's slots and spacing. robots.txt is obeyed (unless IgnoreRobots),
-// and so are nofollow in <meta name="robots"> and X-Robots-Tag. A 429 (or
+// jobs of one process) share each host's slots and spacing. robots.txt is
+// obeyed (unless IgnoreRobots), at every hop of a redirect too, and so are
+// nofollow in <meta name="robots"> and X-Robots-Tag. A 429 (or
 // a 502, 503, 504) pauses the whole host for the Retry-After the server
 // asked for (or an exponential back-off when it gave none), with jitter,
 // and the URL is retried within a per-URL and a per-run budget (a spent

@@ -37,6 +37,9 @@ var (
 	// ErrRedirectNotAllowed is the error of a fetch redirected to a host
 	// that is not allowed.
 	ErrRedirectNotAllowed = errors.New("redirect to a host that is not allowed")
+	// ErrRobotsDisallowed is the error of a fetch redirected to a URL that
+	// its host's robots.txt disallows; the URL counts as Skipped.
+	ErrRobotsDisallowed = errors.New("redirect to a URL disallowed by robots.txt")
 	// ErrRetryBudget is the error of a fetch that still answered 429 or
 	// 502/503/504 when its retries (per URL or per run) were spent.
 	ErrRetryBudget = errors.New("retry budget spent")

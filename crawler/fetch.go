@@ -198,6 +198,8 @@ func (r *run) work(it *item) outcome {
 		}
 	}
 	switch {
+	case errors.Is(err, ErrRobotsDisallowed):
+		r.skipped(it, err.Error())
 	case err != nil && !errors.Is(err, colly.ErrAbortedAfterHeaders):
 		var ne net.Error
 		if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {

@@ -151,6 +151,10 @@ func (gs *gates) get(host string) *gate {
 	return g
 }
 
+// robotsFetch marks the context of a robots.txt request: its redirects
+// are not checked against robots.txt.
+type robotsFetch struct{}
+
 // maxRobotsBytes caps a robots.txt body (Google reads 500 KiB).
 const maxRobotsBytes = 500 << 10
 
@@ -162,6 +166,7 @@ const maxRobotsBytes = 500 << 10
 func (r *run) loadRobots(ctx context.Context, g *gate, u *url.URL) {
 	g.robotsOnce.Do(func() {
 		ru := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
+		ctx := context.WithValue(ctx, robotsFetch{}, true)
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, ru.String(), nil)
 		if err != nil {
 			return

@@ -666,3 +666,59 @@ func TestFinishedGenerationForgotten(t *testing.T) {
 		}
 	}
 }
+
+// TestRobotsOnRedirect: robots.txt is obeyed at every hop of a redirect,
+// not only for the URL asked for: a link to an allowed path that redirects
+// into a disallowed one, on its host or another, is skipped before the
+// disallowed URL is requested.
+func TestRobotsOnRedirect(t *testing.T) {
+	var mu sync.Mutex
+	hits := map[string]int{}
+	var other *httptest.Server
+	handler := func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.Host+r.URL.Path]++
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/robots.txt":
+			if r.Host == other.Listener.Addr().String() {
+				// A robots.txt that redirects: its hops are not checked
+				// against the robots.txt being fetched.
+				http.Redirect(w, r, "/robots-moved.txt", http.StatusMovedPermanently)
+				return
+			}
+			fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n")
+		case "/robots-moved.txt":
+			fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n")
+		case "/":
+			fmt.Fprint(w, article(0, "/same", "/elsewhere", "/fine"))
+		case "/same":
+			http.Redirect(w, r, "/private/a", http.StatusFound)
+		case "/elsewhere":
+			http.Redirect(w, r, other.URL+"/private/b", http.StatusFound)
+		default:
+			fmt.Fprint(w, article(1))
+		}
+	}
+	srv := httptest.NewServer(http.HandlerFunc(handler))
+	t.Cleanup(srv.Close)
+	other = httptest.NewServer(http.HandlerFunc(handler))
+	t.Cleanup(other.Close)
+	sink := &memSink{}
+	o := testOptions(sink, srv.URL+"/")
+	o.AllowedHosts = []string{"127.0.0.1"} // both servers, on other ports
+	st := mustRun(t, o)
+	mu.Lock()
+	defer mu.Unlock()
+	for _, u := range []string{srv.URL + "/private/a", other.URL + "/private/b"} {
+		if n := hits[strings.TrimPrefix(u, "http://")]; n != 0 {
+			t.Errorf("%s, disallowed by its robots.txt, was requested %d times", u, n)
+		}
+	}
+	if got := sink.paths(srv.URL); !slices.Equal(got, []string{"/", "/fine"}) {
+		t.Errorf("pages %q, want / and /fine", got)
+	}
+	if st.Skipped != 2 || st.Errors != 0 {
+		t.Errorf("Stats %+v, want the two redirects skipped", st)
+	}
+}
