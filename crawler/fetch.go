@@ -31,7 +31,8 @@ type fetchState struct {
 	finalURL string      // set only after a redirect
 	header   http.Header // as received, before colly saw it
 	body     []byte
-	skip     string // why the body was not read
+	skip     string    // why the body was not read
+	sent     time.Time // when the request was sent
 }
 
 // newCollector makes a colly collector that fetches through c.client and
@@ -187,7 +188,7 @@ func (r *run) work(it *item) outcome {
 		r.count(func(s *Stats) { s.Fetched++; s.Bytes += int64(len(st.body)) })
 		r.metrics().fetched(st.status, len(st.body), dur)
 		if !retryable(st.status) {
-			g.strikes.Store(0) // the host answers again
+			g.answered()
 		}
 	}
 	if err == nil && it.Kind != kindPage {
@@ -259,6 +260,7 @@ func (r *run) fetch(it *item) (*fetchState, time.Duration, error) {
 	}
 	r.metrics().inFlight(1)
 	start := time.Now()
+	st.sent = start
 	err := r.colly.Request(http.MethodGet, it.URL, nil, ctx, hdr)
 	dur := time.Since(start)
 	r.metrics().inFlight(-1)
@@ -405,12 +407,13 @@ func retryable(code int) bool {
 // allow, pausing its whole host meanwhile. When they do not, the host is
 // paused all the same: a spent budget is no reason to come back sooner
 // than asked. A host that gave such answers as many times in a row as one
-// URL may get (MaxRetries+1), whichever URLs they were for, is left alone
-// for the rest of the Run rather than asked again for each of its URLs.
+// URL may get (MaxRetries+1), whichever URLs they were for (the answers to
+// requests sent at once count as one), is left alone for the rest of the
+// Run rather than asked again for each of its URLs.
 func (r *run) retry(it *item, st *fetchState, g *gate) error {
 	statusErr := &StatusError{URL: it.URL, Code: st.status}
-	strikes := int(g.strikes.Add(1))
 	now := time.Now() // the pause is on the wall clock, like the gate
+	strikes := g.strike(st.sent, now)
 	wait, asked := retryAfter(st.header.Get("Retry-After"), now)
 	if asked && r.cfg.MaxRetryWait > 0 && wait > r.cfg.MaxRetryWait {
 		// Coming back sooner than asked is not polite, and waiting that

@@ -64,7 +64,29 @@ type gate struct {
 	robotsOnce sync.Once
 	robots     *robotstxt.Group // nil: everything allowed
 	closed     atomic.Bool      // left alone for the rest of the Run
-	strikes    atomic.Int32     // 429/5xx answers in a row (see run.retry)
+	strikes    int              // 429/5xx answers in a row (see strike); under mu
+	struck     time.Time        // when the last strike was counted; under mu
+}
+
+// strike counts a 429/5xx answer to a request sent at sent, received at
+// now, and returns the answers of the kind in a row. The answers to a burst
+// of requests sent before the last one counted are one strike, not one
+// each: the host asked once to slow down.
+func (g *gate) strike(sent, now time.Time) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if sent.After(g.struck) {
+		g.strikes++
+		g.struck = now
+	}
+	return g.strikes
+}
+
+// answered notes an answer that is not a 429/5xx: the strikes start over.
+func (g *gate) answered() {
+	g.mu.Lock()
+	g.strikes = 0
+	g.mu.Unlock()
 }
 
 // close leaves the host alone for the rest of the Run, and wakes nobody

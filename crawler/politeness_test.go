@@ -722,3 +722,52 @@ func TestRobotsOnRedirect(t *testing.T) {
 		t.Errorf("Stats %+v, want the two redirects skipped", st)
 	}
 }
+
+// TestRetryBurstIsOneStrike: a host that answers 429 to a burst of
+// requests sent at once has asked once to slow down, not Parallelism
+// times: it is paused and its URLs retried, not left alone.
+func TestRetryBurstIsOneStrike(t *testing.T) {
+	const burst = 4
+	var mu sync.Mutex
+	answered := 0
+	arrived := make(chan struct{}, burst)
+	all := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		mu.Lock()
+		first := answered < burst
+		answered++
+		mu.Unlock()
+		if !first {
+			fmt.Fprint(w, article(1))
+			return
+		}
+		// Answer the burst only once all of it was sent.
+		arrived <- struct{}{}
+		if len(arrived) == burst {
+			close(all)
+		}
+		select {
+		case <-all:
+		case <-time.After(5 * time.Second):
+		}
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	t.Cleanup(srv.Close)
+	var seeds []string
+	for i := range burst {
+		seeds = append(seeds, fmt.Sprintf("%s/p/%d", srv.URL, i))
+	}
+	o := testOptions(&memSink{}, seeds...)
+	o.Depth = 0
+	o.Parallelism = burst
+	o.MaxRetries = 3
+	var logs bytes.Buffer
+	o.Logger = newTestLogger(&logs)
+	if st := mustRun(t, o); st.Pages != burst || st.Retries != burst {
+		t.Errorf("Stats %+v, want %d pages after one retry each\n%s", st, burst, logs.String())
+	}
+}
