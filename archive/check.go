@@ -25,6 +25,8 @@ const (
 	boltVersion    = 2
 	boltPageHeader = 16
 	boltMetaSum    = 56 // bytes of meta covered by the checksum
+
+	boltFreelistFlag = 0x10 // page header flags of a freelist page
 )
 
 type boltMeta struct {
@@ -51,10 +53,11 @@ func parseBoltMeta(b []byte) (boltMeta, bool) {
 	return boltMeta{pageSize: le.Uint32(m[8:]), freelist: le.Uint64(m[32:]), pgid: le.Uint64(m[40:]), txid: le.Uint64(m[48:])}, true
 }
 
-// precheck returns ErrCorrupt when the file at path is a bbolt file whose
-// pages reach past its end. Files it cannot make sense of are left to
+// precheck returns ErrCorrupt when the file at path is empty and to be
+// opened read-only, or is a bbolt file whose pages reach
+// past its end or whose freelist page is not one. Files it cannot make sense of are left to
 // bbolt, which reports them without crashing.
-func precheck(path string) error {
+func precheck(path string, readOnly bool) error {
 	f, err := os.Open(path)
 	if err != nil {
 		if os.IsNotExist(err) {
@@ -69,7 +72,11 @@ func precheck(path string) error {
 	}
 	size := st.Size()
 	if size == 0 {
-		return nil
+		if readOnly {
+			// bbolt would try to write a new file's pages into it.
+			return fmt.Errorf("%w: file is empty (0 bytes), not an archive", ErrCorrupt)
+		}
+		return nil // a new archive is made in it
 	}
 	head := make([]byte, 4096)
 	n, _ := io.ReadFull(f, head)
@@ -114,6 +121,11 @@ func precheck(path string) error {
 		hdr := make([]byte, boltPageHeader)
 		if _, err := f.ReadAt(hdr, int64(m.freelist)*int64(m.pageSize)); err != nil {
 			return fmt.Errorf("%w: freelist page unreadable: %v", ErrCorrupt, err)
+		}
+		// bbolt panics in Open (writable) on a freelist page that is not
+		// one: zeroed or overwritten.
+		if id, flags := binary.LittleEndian.Uint64(hdr), binary.LittleEndian.Uint16(hdr[8:]); id != m.freelist || flags != boltFreelistFlag {
+			return fmt.Errorf("%w: freelist page %d is not a freelist page (id %d, flags %#x)", ErrCorrupt, m.freelist, id, flags)
 		}
 		overflow := uint64(binary.LittleEndian.Uint32(hdr[12:]))
 		if m.freelist+overflow+1 > m.pgid {

@@ -1,10 +1,12 @@
 package archive_test
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/newsarchive/newsarchive/archive"
@@ -47,6 +49,28 @@ func TestOpenErrors(t *testing.T) {
 		return p
 	}
 
+	empty := filepath.Join(dir, "empty.db")
+	os.WriteFile(empty, nil, 0o644)
+	dirPath := filepath.Join(dir, "dir.db")
+	os.Mkdir(dirPath, 0o755)
+	// The freelist page, as the newer meta page names it, zeroed.
+	noFreelist := filepath.Join(dir, "nofreelist.db")
+	{
+		b := append([]byte(nil), full...)
+		le := binary.LittleEndian
+		meta := func(off int) (txid, freelist, pageSize uint64) {
+			m := b[off+16:]
+			return le.Uint64(m[48:]), le.Uint64(m[32:]), uint64(le.Uint32(m[8:]))
+		}
+		tx0, fl, ps := meta(0)
+		if tx1, fl1, _ := meta(int(ps)); tx1 > tx0 {
+			fl = fl1
+		}
+		clear(b[fl*ps : (fl+1)*ps])
+		os.WriteFile(noFreelist, b, 0o644)
+	}
+	readOnly := func(o *archive.Options) { o.ReadOnly = true }
+
 	tests := []struct {
 		name string
 		path string
@@ -61,7 +85,11 @@ func TestOpenErrors(t *testing.T) {
 		{"meta pages only", cut("m.db", 8192), nil, archive.ErrCorrupt},
 		{"half a meta page", cut("p.db", 2048), nil, archive.ErrCorrupt},
 		{"other bbolt file", foreign, nil, archive.ErrSchema},
-		{"read-only missing file", filepath.Join(dir, "missing.db"), func(o *archive.Options) { o.ReadOnly = true }, os.ErrNotExist},
+		{"read-only missing file", filepath.Join(dir, "missing.db"), readOnly, os.ErrNotExist},
+		{"read-only empty file", empty, readOnly, archive.ErrCorrupt},
+		{"directory", dirPath, nil, syscall.EISDIR},
+		{"read-only directory", dirPath, readOnly, syscall.EISDIR},
+		{"freelist page zeroed", noFreelist, nil, archive.ErrCorrupt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

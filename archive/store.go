@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -52,7 +53,10 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("archive: open %s: %w", path, err)
 		}
 	}
-	if err := precheck(path); err != nil {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("archive: open %s: %w (the archive is a file)", path, syscall.EISDIR)
+	}
+	if err := precheck(path, opts.ReadOnly); err != nil {
 		return nil, fmt.Errorf("archive: open %s: %w (restore it from a backup; it is not repaired automatically)", path, err)
 	}
 	bo := &bolt.Options{
