@@ -106,3 +106,62 @@ func FuzzPut(f *testing.F) {
 		}
 	})
 }
+
+// Writes meet damage too: bbolt panics on a page whose header is not what
+// the tree expects. Put and the Frontier return ErrCorrupt and the process
+// lives on, whichever page was zeroed.
+func TestZeroedPageWrites(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.db")
+	s := MustOpenPath(t, src, &fakeExtractor{})
+	f := s.Frontier("job")
+	if err := f.Init(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 60 {
+		MustPut(t, s, page(fmt.Sprintf("https://news.example/%d", i), day, "d", "", fmt.Sprint("H", i), strings.Repeat(fmt.Sprint("text ", i, " "), 300)))
+		if err := f.AddRequest([]byte(fmt.Sprintf(`{"u":"https://news.example/q%d"}`, i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, _ := s.Stats(context.Background())
+	s.Close()
+	full, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pageSize = 2048 // what a new archive file is made with
+	for pg := 2; pg < int(st.FileBytes)/pageSize; pg++ {
+		b := append([]byte(nil), full...)
+		clear(b[pg*pageSize : (pg+1)*pageSize])
+		path := filepath.Join(dir, fmt.Sprint("z", pg, ".db"))
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		opts := archive.DefaultOptions()
+		opts.NoSync = true
+		opts.Extract = (&fakeExtractor{}).Extract
+		s, err := archive.Open(path, opts)
+		if err != nil {
+			if !errors.Is(err, archive.ErrCorrupt) && !errors.Is(err, archive.ErrSchema) {
+				t.Errorf("page %d: open: %v", pg, err)
+			}
+			continue
+		}
+		ok := func(what string, err error) {
+			if err != nil && !errors.Is(err, archive.ErrCorrupt) {
+				t.Errorf("page %d: %s: %v, want nil or ErrCorrupt", pg, what, err)
+			}
+		}
+		for i := range 5 {
+			_, err := s.Put(context.Background(), page(fmt.Sprintf("https://news.example/%d", i*13), day, "d", "", "New", "changed text"))
+			ok("put", err)
+		}
+		f := s.Frontier("job")
+		ok("frontier init", f.Init())
+		_, err = f.LeaseRequest(func([]byte) (uint64, bool) { return 1, true })
+		ok("lease", err)
+		ok("commit", f.Commit([][]byte{[]byte(`{"u":"https://news.example/new"}`)}, []uint64{7}))
+		ok("close", s.Close())
+	}
+}

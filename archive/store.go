@@ -256,7 +256,7 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) (err error) {
 // same time it goes through db.Batch so their commits (and fsyncs) are
 // shared; alone it commits at once. fn must be idempotent: Batch may run it
 // again after another function of the batch failed.
-func (s *Store) update(fn func(tx *bolt.Tx) error) error {
+func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
 	if s.closed.Load() {
 		return ErrClosed
 	}
@@ -265,7 +265,15 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 	}
 	n := s.writes.Add(1)
 	defer s.writes.Add(-1)
-	full := func(tx *bolt.Tx) error {
+	full := func(tx *bolt.Tx) (err error) {
+		// bbolt panics on some corrupt pages. Recovered here, inside the
+		// transaction function, the panic becomes an error: bbolt rolls the
+		// transaction back, and Batch does not re-panic in the caller.
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("archive: %s: %w: %v", s.path, ErrCorrupt, r)
+			}
+		}()
 		// Keys of these buckets grow at the end: fill pages instead of
 		// splitting them half-empty (bbolt's default, right for the
 		// buckets keyed by hashes and URLs, whose inserts land anywhere).
@@ -283,6 +291,13 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 	if n > 1 {
 		return s.db.Batch(full)
 	}
+	// Alone, the commit (which may read pages to rebalance) runs in this
+	// goroutine too: a panic there is also reported.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("archive: %s: %w: %v", s.path, ErrCorrupt, r)
+		}
+	}()
 	return s.db.Update(full)
 }
 
