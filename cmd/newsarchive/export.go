@@ -48,11 +48,18 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	n, err := writeOutput(e.stdout, *out, func(w io.Writer) (int, error) {
+	n, err := writeOutput(e.stdout, *out, func(w io.Writer) (n int, err error) {
 		if *format == "warc" {
-			return store.ExportWARC(ctx, w, archive.WARCOptions{Since: opts.Since, Site: opts.Site, Gzip: strings.HasSuffix(*out, ".gz")})
+			n, err = store.ExportWARC(ctx, w, archive.WARCOptions{Since: opts.Since, Site: opts.Site, Gzip: strings.HasSuffix(*out, ".gz")})
+		} else {
+			n, err = store.Export(ctx, w, opts)
 		}
-		return store.Export(ctx, w, opts)
+		if err != nil {
+			// Blamed on the output instead when writing it failed (see
+			// writeOutput); otherwise the archive is at fault: name it.
+			err = fmt.Errorf("export %s: %w", af.path, err)
+		}
+		return n, err
 	})
 	if err != nil {
 		return err
@@ -70,12 +77,18 @@ func runExport(ctx context.Context, e *env, args []string) error {
 // writeOutput runs write against stdout, or against path when it is set:
 // into a temporary file beside it, renamed into place only when write
 // succeeded, so a failed export never leaves a half-written file behind.
+// An error is blamed on the output ("write PATH") only when writing to it
+// failed; write's other errors (a corrupt archive) are returned as they are.
 func writeOutput(stdout io.Writer, path string, write func(io.Writer) (int, error)) (int, error) {
 	if path == "" || path == "-" {
-		bw := bufio.NewWriterSize(stdout, 64<<10)
+		ow := &outputWriter{w: stdout}
+		bw := bufio.NewWriterSize(ow, 64<<10)
 		n, err := write(bw)
 		if ferr := bw.Flush(); err == nil && ferr != nil {
-			err = fmt.Errorf("write standard output: %w", ferr)
+			err = ferr
+		}
+		if ow.err != nil {
+			err = fmt.Errorf("write standard output: %w", ow.err)
 		}
 		return n, err
 	}
@@ -88,8 +101,13 @@ func writeOutput(stdout io.Writer, path string, write func(io.Writer) (int, erro
 		tmp.Close()
 		return 0, fmt.Errorf("create %s: %w", path, err)
 	}
-	bw := bufio.NewWriterSize(tmp, 64<<10)
+	ow := &outputWriter{w: tmp}
+	bw := bufio.NewWriterSize(ow, 64<<10)
 	n, err := write(bw)
+	if err != nil && ow.err == nil {
+		tmp.Close()
+		return n, err
+	}
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -102,10 +120,27 @@ func writeOutput(stdout io.Writer, path string, write func(io.Writer) (int, erro
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)
 	}
+	if ow.err != nil {
+		err = ow.err
+	}
 	if err != nil {
 		return n, fmt.Errorf("write %s: %w", path, err)
 	}
 	return n, nil
+}
+
+// outputWriter remembers the first error of the writer it wraps.
+type outputWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (o *outputWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil && o.err == nil {
+		o.err = err
+	}
+	return n, err
 }
 
 // parseTimeFlag reads a time given as RFC 3339 or as a date (midnight UTC).

@@ -208,6 +208,59 @@ func TestWriteOutputLeavesNoPartialFile(t *testing.T) {
 	}
 }
 
+// TestWriteOutputBlame: an export that fails because the archive is
+// corrupt must not be reported as a failure to write the output file, and
+// one whose output fails must say so.
+func TestWriteOutputBlame(t *testing.T) {
+	archiveErr := errors.New("archive: export: archive file is corrupt")
+	tests := []struct {
+		name      string
+		stdout    io.Writer
+		file      bool
+		write     func(io.Writer) (int, error)
+		want      error
+		wantWrite bool // the message blames the output
+	}{
+		{"archive fails, file", nil, true, func(w io.Writer) (int, error) {
+			w.Write([]byte("partial"))
+			return 0, archiveErr
+		}, archiveErr, false},
+		{"archive fails, stdout", io.Discard, false, func(w io.Writer) (int, error) {
+			w.Write([]byte("partial"))
+			return 0, archiveErr
+		}, archiveErr, false},
+		{"stdout fails", failWriter{}, false, func(w io.Writer) (int, error) {
+			_, err := w.Write(bytes.Repeat([]byte("x"), 100<<10))
+			return 0, err
+		}, errFull, true},
+		{"stdout fails at the flush", failWriter{}, false, func(w io.Writer) (int, error) {
+			_, err := w.Write([]byte("x"))
+			return 1, err
+		}, errFull, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := ""
+			if tt.file {
+				path = filepath.Join(t.TempDir(), "out.jsonl")
+			}
+			_, err := writeOutput(tt.stdout, path, tt.write)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("error %v, want %v", err, tt.want)
+			}
+			if blamed := strings.HasPrefix(err.Error(), "write "); blamed != tt.wantWrite {
+				t.Errorf("error %q: blames the output %v, want %v", err, blamed, tt.wantWrite)
+			}
+		})
+	}
+}
+
+var errFull = errors.New("no space left on device")
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errFull }
+
 // TestLockedArchive: while another holder has the archive, a command waits
 // --lock-timeout and then fails naming the file, instead of hanging.
 func TestLockedArchive(t *testing.T) {
