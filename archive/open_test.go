@@ -90,6 +90,8 @@ func TestOpenErrors(t *testing.T) {
 		{"directory", dirPath, nil, syscall.EISDIR},
 		{"read-only directory", dirPath, readOnly, syscall.EISDIR},
 		{"freelist page zeroed", noFreelist, nil, archive.ErrCorrupt},
+		{"path under a file", filepath.Join(garbage, "a.db"), nil, syscall.ENOTDIR},
+		{"read-only path under a file", filepath.Join(garbage, "a.db"), readOnly, syscall.ENOTDIR},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,6 +106,10 @@ func TestOpenErrors(t *testing.T) {
 			}
 			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.path) {
 				t.Errorf("error %q, want %v naming the file", err, tt.want)
+			}
+			// Only a damaged file is worth restoring from a backup.
+			if corrupt := errors.Is(tt.want, archive.ErrCorrupt); strings.Contains(err.Error(), "backup") != corrupt {
+				t.Errorf("error %q: mentions a backup %v, want %v", err, !corrupt, corrupt)
 			}
 		})
 	}

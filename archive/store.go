@@ -57,6 +57,11 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("archive: open %s: %w (the archive is a file)", path, syscall.EISDIR)
 	}
 	if err := precheck(path, opts.ReadOnly); err != nil {
+		if !errors.Is(err, ErrCorrupt) {
+			// The file could not be read (permissions): nothing is wrong
+			// with it that a backup would fix.
+			return nil, fmt.Errorf("archive: open %s: %w", path, err)
+		}
 		return nil, fmt.Errorf("archive: open %s: %w (restore it from a backup; it is not repaired automatically)", path, err)
 	}
 	bo := &bolt.Options{
