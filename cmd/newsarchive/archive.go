@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"sync"
@@ -29,7 +30,27 @@ type archiveFlags struct {
 
 func (f *archiveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.path, "archive", "newsarchive.db", "archive file")
-	fs.DurationVar(&f.lockTimeout, "lock-timeout", 5*time.Second, "how long to wait for another process holding the archive (0: fail at once)")
+	f.lockTimeout = 5 * time.Second
+	fs.Var((*lockWait)(&f.lockTimeout), "lock-timeout", "how long to wait for another process holding the archive (0: fail at once)")
+}
+
+// lockWait is the value of --lock-timeout: a duration of 0 or more. The
+// archive takes a negative one to mean "wait for ever", which a command
+// must not do on a typo.
+type lockWait time.Duration
+
+func (l *lockWait) String() string { return time.Duration(*l).String() }
+
+func (l *lockWait) Set(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return errors.New("parse error")
+	}
+	if d < 0 {
+		return fmt.Errorf("%s: want 0 or more", v)
+	}
+	*l = lockWait(d)
+	return nil
 }
 
 // open opens the archive with the current extractor wired in.

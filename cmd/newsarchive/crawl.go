@@ -91,8 +91,19 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return usagef("crawl: no SEED given")
 	}
-	if *maxPages < 0 || *depth < 0 || *parallelism < 1 || *delay < 0 {
-		return usagef("crawl: --max-pages and --depth must be >= 0, --parallelism >= 1, --delay >= 0")
+	for _, bad := range []struct {
+		is   bool
+		flag string
+		want string
+	}{
+		{*maxPages < 0, "max-pages", "0 or more"},
+		{*depth < 0, "depth", "0 or more"},
+		{*parallelism < 1, "parallelism", "1 or more"},
+		{*delay < 0, "delay", "0 or more"},
+	} {
+		if bad.is {
+			return usagef("crawl: --%s %s: want %s", bad.flag, fs.Lookup(bad.flag).Value, bad.want)
+		}
 	}
 	if err := job.Validate(); err != nil {
 		return usagef("crawl: %v", err)

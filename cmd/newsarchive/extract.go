@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -32,6 +33,14 @@ func runExtract(ctx context.Context, e *env, args []string) error {
 	}
 	if *jobs < 1 {
 		return usagef("extract: -j must be at least 1, got %d", *jobs)
+	}
+	if *pageURL != "" {
+		// The record's url, id and site come from it: a value that is not
+		// an absolute web URL would make a record that looks valid.
+		u, err := url.Parse(*pageURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usagef("extract: --url %q: want an absolute http or https URL (https://news.example/a/story.html)", *pageURL)
+		}
 	}
 	paths := fs.Args()
 	if len(paths) == 0 {

@@ -135,6 +135,8 @@ func TestExtractMany(t *testing.T) {
 
 func TestUsageErrors(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "no-such-page.html")
+	page := writeFile(t, "page.html", "<html><body><h1>Title</h1><p>A paragraph of the story.</p></body></html>")
+	db := filepath.Join(t.TempDir(), "a.db")
 	tests := []struct {
 		name     string
 		args     []string
@@ -154,6 +156,18 @@ func TestUsageErrors(t *testing.T) {
 		{"export bad since", []string{"export", "--archive", filepath.Join(t.TempDir(), "a.db"), "--since", "yesterday"}, 2, "--since"},
 		{"stdin among many", []string{"extract", "a.html", "-"}, 2, "standard input"},
 		{"url with a folder", []string{"extract", "--url", "https://x.example/", t.TempDir()}, 2, "--url"},
+		{"negative depth", []string{"crawl", "--archive", db, "--depth", "-1", "https://a.example/"}, 2, "--depth -1"},
+		{"negative max-pages", []string{"crawl", "--archive", db, "--max-pages", "-5", "https://a.example/"}, 2, "--max-pages -5"},
+		{"zero parallelism", []string{"crawl", "--archive", db, "--parallelism", "0", "https://a.example/"}, 2, "--parallelism 0"},
+		{"negative delay", []string{"crawl", "--archive", db, "--delay", "-1s", "https://a.example/"}, 2, "--delay -1s"},
+		{"negative lock-timeout", []string{"stats", "--archive", db, "--lock-timeout", "-1s"}, 2, "lock-timeout"},
+		{"negative lock-timeout, schedule", []string{"schedule", "--lock-timeout", "-1s", missing}, 2, "lock-timeout"},
+		{"bad lock-timeout", []string{"export", "--archive", db, "--lock-timeout", "soon"}, 2, "lock-timeout"},
+		{"url not a URL", []string{"extract", "--url", "notaurl", page}, 2, "--url"},
+		{"url relative", []string{"extract", "--url", "/a/story.html", page}, 2, "--url"},
+		{"url of another scheme", []string{"extract", "--url", "ftp://x.example/a.html", page}, 2, "--url"},
+		{"url without host", []string{"extract", "--url", "https://", page}, 2, "--url"},
+		{"url unparsable", []string{"extract", "--url", "http://[::1", page}, 2, "--url"},
 		{"bad log format", []string{"crawl", "--log-format", "yaml", "https://a.example/"}, 2, "log-format"},
 		{"flag after seed", []string{"crawl", "--archive", filepath.Join(t.TempDir(), "a.db"), "https://a.example/", "--depth", "0"}, 2, "flags go before"},
 		{"missing jobs file", []string{"schedule", missing}, 1, missing},

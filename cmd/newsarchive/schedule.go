@@ -21,7 +21,8 @@ import (
 
 func runSchedule(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "schedule", "[flags] jobs.yaml")
-	lockTimeout := fs.Duration("lock-timeout", 5*time.Second, "how long to wait for another process holding the archive")
+	lockTimeout := new(5 * time.Second)
+	fs.Var((*lockWait)(lockTimeout), "lock-timeout", "how long to wait for another process holding the archive (0: fail at once)")
 	archivePath := fs.String("archive", "", "archive file (overrides the file's archive:)")
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at ADDR/metrics (overrides the file's metrics:)")
 	runNow := fs.Bool("run-now", false, "run every job once at start, then on its schedule")
