@@ -126,9 +126,20 @@ func htmlFiles(dir string) ([]string, error) {
 			return err
 		}
 		name := strings.TrimSuffix(strings.ToLower(d.Name()), ".gz")
-		if !d.IsDir() && (strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".htm")) {
-			files = append(files, p)
+		if d.IsDir() || !strings.HasSuffix(name, ".html") && !strings.HasSuffix(name, ".htm") {
+			return nil
 		}
+		// Only files: reading a named pipe or a device found in the folder
+		// would block for ever. A symlink counts as what it points to (a
+		// dangling one is listed, and gets its error record).
+		if t := d.Type(); t&fs.ModeSymlink != 0 {
+			if fi, err := os.Stat(p); err == nil && !fi.Mode().IsRegular() {
+				return nil
+			}
+		} else if !t.IsRegular() {
+			return nil
+		}
+		files = append(files, p)
 		return nil
 	})
 	if err != nil {

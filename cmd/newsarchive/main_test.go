@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/newsarchive/newsarchive"
 	"github.com/newsarchive/newsarchive/fixtures"
@@ -130,6 +132,47 @@ func TestExtractMany(t *testing.T) {
 	}
 	if recs[3].File != bad || recs[3].Error == "" {
 		t.Errorf("bad page: %+v, want an error record for %s", recs[3], bad)
+	}
+}
+
+// TestExtractFolderSkipsSpecialFiles: a named pipe called *.html in the
+// folder would block extract for ever; it is left out, like a folder.
+func TestExtractFolderSkipsSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "a.html")
+	if err := os.WriteFile(good, []byte("<html><body><h1>Title</h1><p>A paragraph.</p></body></html>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "pipe.html")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	if err := os.Symlink(fifo, filepath.Join(dir, "link.html")); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		stdout, stderr string
+		code           int
+	}
+	done := make(chan result, 1)
+	go func() {
+		o, e, c := runCLI(t, "extract", dir)
+		done <- result{o, e, c}
+	}()
+	select {
+	case r := <-done:
+		recs := readJSONL(t, []byte(r.stdout))
+		if r.code != 0 || len(recs) != 1 || recs[0].File != good {
+			t.Errorf("exit %d, records %+v, want one for %s; stderr: %s", r.code, recs, good, r.stderr)
+		}
+	case <-time.After(20 * time.Second):
+		// Let the blocked reader go: opening the write end and closing it
+		// gives it EOF.
+		if w, err := os.OpenFile(fifo, os.O_RDWR, 0); err == nil {
+			w.Close()
+		}
+		<-done
+		t.Fatal("extract blocked on a named pipe in the folder")
 	}
 }
 
