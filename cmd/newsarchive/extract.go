@@ -69,11 +69,27 @@ func runExtract(ctx context.Context, e *env, args []string) error {
 		}
 		return extractMany(ctx, e, ex, paths, *jobs)
 	}
-	a, err := extractFile(ex, e.stdin, paths[0], *pageURL)
-	if err != nil {
-		return err
+	// The page is read apart, so that a signal ends the command even while
+	// standard input or a named pipe has nothing to give: extract writes
+	// nothing that a graceful stop would have to finish.
+	type result struct {
+		a   *newsarchive.Article
+		err error
 	}
-	return writeJSON(e.stdout, a)
+	done := make(chan result, 1)
+	go func() {
+		a, err := extractFile(ex, e.stdin, paths[0], *pageURL)
+		done <- result{a, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return r.err
+		}
+		return writeJSON(e.stdout, r.a)
+	case <-ctx.Done():
+		return fmt.Errorf("extract %s: stopped by signal", paths[0])
+	}
 }
 
 // extractFile reads one page (a file, "-" for stdin, gzip when it ends in

@@ -167,3 +167,39 @@ func testCrawlStopsOnSignal(t *testing.T, sig syscall.Signal) {
 		t.Errorf("after resuming, the archive holds:\n%s (had %d snapshots before)", stdout, before)
 	}
 }
+
+// TestExtractStopsOnSignal: extract waiting for standard input ends on the
+// first SIGINT or SIGTERM (one is all that timeout(1) sends), with exit 1.
+func TestExtractStopsOnSignal(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := cliProcess(t.Context(), t, "extract", "-")
+			stdin, err := cmd.StdinPipe() // held open: nothing to read, no EOF
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stdin.Close()
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			time.Sleep(time.Second) // let it start reading (and handle signals)
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-exited:
+				if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(stderr.String(), "stopped by signal") {
+					t.Errorf("exit %d (%v), stderr %q; want 1, stopped by signal", code, err, stderr.String())
+				}
+			case <-time.After(20 * time.Second):
+				stdin.Close() // EOF lets the old code end
+				<-exited
+				t.Fatalf("extract still waiting for input 20s after %v", sig)
+			}
+		})
+	}
+}
