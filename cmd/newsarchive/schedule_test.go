@@ -37,6 +37,49 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// scheduleRun is `newsarchive schedule` running in the background of a
+// test, its log gathered.
+type scheduleRun struct {
+	stderr syncBuffer
+	done   chan error
+	cancel context.CancelFunc
+}
+
+// startSchedule runs `newsarchive schedule args...` until stop is called
+// or the test ends.
+func startSchedule(t *testing.T, args ...string) *scheduleRun {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &scheduleRun{done: make(chan error, 1), cancel: cancel}
+	t.Cleanup(cancel)
+	go func() {
+		r.done <- run(ctx, append([]string{"schedule"}, args...), strings.NewReader(""), &bytes.Buffer{}, &r.stderr)
+	}()
+	return r
+}
+
+// waitFor waits until ok holds of the log, failing the test when schedule
+// returns first or 30 seconds pass; what says what was waited for.
+func (r *scheduleRun) waitFor(t *testing.T, what string, ok func(log string) bool) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for !ok(r.stderr.String()) {
+		select {
+		case err := <-r.done:
+			t.Fatalf("schedule returned early: %v\n%s", err, r.stderr.String())
+		case <-deadline:
+			t.Fatalf("%s:\n%s", what, r.stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// stop ends schedule as a signal would and returns its error.
+func (r *scheduleRun) stop() error {
+	r.cancel()
+	return <-r.done
+}
+
 func writeFile(t *testing.T, name, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
@@ -90,33 +133,18 @@ jobs:
     delay: 0s
 `, db, site.URL, slow.URL))
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"schedule", "--run-now", jobs}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
-	}()
-
-	deadline := time.After(30 * time.Second)
-	for strings.Count(stderr.String(), "job=ledger status=ok") < 2 || !strings.Contains(stderr.String(), `job=broken status="failed: `) {
-		select {
-		case err := <-done:
-			t.Fatalf("schedule returned early: %v\n%s", err, stderr.String())
-		case <-deadline:
-			t.Fatalf("jobs did not run twice:\n%s", stderr.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("schedule: %v\n%s", err, stderr.String())
+	r := startSchedule(t, "--run-now", jobs)
+	r.waitFor(t, "jobs did not run twice", func(log string) bool {
+		return strings.Count(log, "job=ledger status=ok") >= 2 && strings.Contains(log, `job=broken status="failed: `)
+	})
+	if err := r.stop(); err != nil {
+		t.Fatalf("schedule: %v\n%s", err, r.stderr.String())
 	}
 	if m := maxInFlight.Load(); m > 1 {
 		t.Errorf("the slow job ran %d times at once", m)
 	}
-	if !strings.Contains(stderr.String(), "job finished") {
-		t.Errorf("no status lines:\n%s", stderr.String())
+	if !strings.Contains(r.stderr.String(), "job finished") {
+		t.Errorf("no status lines:\n%s", r.stderr.String())
 	}
 	stdout, _, code := runCLI(t, "stats", "--archive", db, "--json")
 	if code != 0 || !strings.Contains(stdout, fmt.Sprintf(`"records": %d`, len(fixtures.Articles()))) {
@@ -209,27 +237,12 @@ jobs:
     parallelism: 4
     delay: 0s
 `, db, site.URL))
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"schedule", "--run-now", "--serve", "127.0.0.1:0", jobs}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
-	}()
-	deadline := time.After(30 * time.Second)
-	var base string
-	for base == "" || !strings.Contains(stderr.String(), "job=ledger status=ok") {
-		select {
-		case err := <-done:
-			t.Fatalf("schedule returned early: %v\n%s", err, stderr.String())
-		case <-deadline:
-			t.Fatalf("no web UI or no finished run:\n%s", stderr.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if i := strings.Index(stderr.String(), "export=http://"); i >= 0 && base == "" {
-			base = strings.Fields(stderr.String()[i+len("export="):])[0]
-		}
-	}
+	r := startSchedule(t, "--run-now", "--serve", "127.0.0.1:0", jobs)
+	r.waitFor(t, "no web UI or no finished run", func(log string) bool {
+		return strings.Contains(log, "export=http://") && strings.Contains(log, "job=ledger status=ok")
+	})
+	log := r.stderr.String()
+	base := strings.Fields(log[strings.Index(log, "export=http://")+len("export="):])[0]
 	// The archive is held by this process: another opener is refused...
 	if _, stderr, code := runCLI(t, "export", "--archive", db, "--lock-timeout", "50ms"); code != 1 {
 		t.Errorf("export from another opener while schedule holds the archive: exit %d: %s", code, stderr)
@@ -247,8 +260,7 @@ jobs:
 	if n := len(strings.Split(strings.TrimSpace(string(body)), "\n")); n != len(fixtures.Articles()) {
 		t.Errorf("export over HTTP: %d records, want %d", n, len(fixtures.Articles()))
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := r.stop(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -268,28 +280,14 @@ jobs:
     allow_private: true
     delay: 0s
 `, db, site.URL))
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"schedule", "--run-now", "--metrics", "127.0.0.1:0", jobs}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
-	}()
-	deadline := time.After(30 * time.Second)
-	for !strings.Contains(stderr.String(), "job=ledger status=ok") {
-		select {
-		case err := <-done:
-			t.Fatalf("schedule returned early: %v\n%s", err, stderr.String())
-		case <-deadline:
-			t.Fatalf("no finished run:\n%s", stderr.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	i := strings.Index(stderr.String(), "addr=http://")
+	r := startSchedule(t, "--run-now", "--metrics", "127.0.0.1:0", jobs)
+	r.waitFor(t, "no finished run", func(log string) bool { return strings.Contains(log, "job=ledger status=ok") })
+	log := r.stderr.String()
+	i := strings.Index(log, "addr=http://")
 	if i < 0 {
-		t.Fatalf("no metrics address logged:\n%s", stderr.String())
+		t.Fatalf("no metrics address logged:\n%s", log)
 	}
-	addr := strings.Fields(stderr.String()[i+len("addr="):])[0]
+	addr := strings.Fields(log[i+len("addr="):])[0]
 	resp, err := http.Get(addr)
 	if err != nil {
 		t.Fatal(err)
@@ -306,8 +304,7 @@ jobs:
 			t.Errorf("GET %s: %d, want a line %q in:\n%s", addr, resp.StatusCode, want, body)
 		}
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := r.stop(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -371,25 +368,11 @@ jobs:
   - {name: front, schedule: "@hourly", seeds: [%s], depth: 0, allow_private: true, parallelism: 1, delay: 0s}
   - {name: sitemap, schedule: "@hourly", seeds: [%s], depth: 0, allow_private: true, parallelism: 1, delay: 0s}
 `, db, seeds("front"), seeds("sitemap")))
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"schedule", "--run-now", jobs}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
-	}()
-	deadline := time.After(30 * time.Second)
-	for !strings.Contains(stderr.String(), "job=front status=ok") || !strings.Contains(stderr.String(), "job=sitemap status=ok") {
-		select {
-		case err := <-done:
-			t.Fatalf("schedule returned early: %v\n%s", err, stderr.String())
-		case <-deadline:
-			t.Fatalf("the jobs did not finish:\n%s", stderr.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	cancel()
-	if err := <-done; err != nil {
+	r := startSchedule(t, "--run-now", jobs)
+	r.waitFor(t, "the jobs did not finish", func(log string) bool {
+		return strings.Contains(log, "job=front status=ok") && strings.Contains(log, "job=sitemap status=ok")
+	})
+	if err := r.stop(); err != nil {
 		t.Fatal(err)
 	}
 	if p := peak.Load(); p > 1 {
