@@ -75,6 +75,10 @@ var (
 	// metaFallbackDict: id (4) of the dictionary for hosts that have none
 	// yet: the archive's first host dictionary.
 	metaFallbackDict = []byte("fallbackdict")
+	// metaImportJSONL: which JSONL file an archive without snapshots was
+	// imported from (see importMark), so that the same import, stopped and
+	// run again, may add the rest.
+	metaImportJSONL = []byte("importjsonl")
 )
 
 // SchemaVersion is the layout version of the archive file this package

@@ -29,7 +29,24 @@ const (
 	bodyFormat     = 1
 	countersFormat = 1
 	siteFormat     = 1
+	importFormat   = 1
 )
+
+// encodeImportMark is the value of metaImportJSONL: the SHA-256 of the
+// first line of the JSONL file an import started from.
+func encodeImportMark(sum [32]byte) []byte {
+	return append([]byte{importFormat}, sum[:]...)
+}
+
+// decodeImportMark reads a value of encodeImportMark.
+func decodeImportMark(b []byte) ([32]byte, error) {
+	var sum [32]byte
+	if len(b) != 1+len(sum) || b[0] != importFormat {
+		return sum, fmt.Errorf("%w: import mark of %d bytes, format %v", ErrCorrupt, len(b), b[:min(len(b), 1)])
+	}
+	copy(sum[:], b[1:])
+	return sum, nil
+}
 
 // Body codecs.
 const (

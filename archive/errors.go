@@ -28,7 +28,7 @@ var (
 	ErrNotFound = errors.New("not found in archive")
 	// ErrInvalidPage is returned by Put for a page without a URL.
 	ErrInvalidPage = errors.New("invalid page")
-	// ErrNotEmpty is returned by imports into an archive that already
-	// holds snapshots.
+	// ErrNotEmpty is returned by a JSONL import into an archive that
+	// holds snapshots, or records imported from another file.
 	ErrNotEmpty = errors.New("archive is not empty")
 )

@@ -23,7 +23,7 @@ type ImportReport struct {
 	Records   int `json:"records"`   // records made
 	Snapshots int `json:"snapshots"` // snapshots (WARC) or snapshot refs (JSONL) stored
 	Revisits  int `json:"revisits"`  // WARC revisit records stored as revisits
-	Skipped   int `json:"skipped"`   // input records left out (duplicates, unsupported WARC types)
+	Skipped   int `json:"skipped"`   // input records left out (duplicates, already in the archive, unsupported WARC types)
 }
 
 // importChunk is how many records one import transaction writes.
@@ -36,15 +36,38 @@ const importChunk = 1000
 // JSONL export holds no older versions) and there are no snapshot bodies
 // (it holds none): Replay and WARC export have nothing to work on for
 // imported records. A record whose id is already imported is skipped.
-// Returns ErrNotEmpty when the archive holds records or snapshots.
+//
+// An import that was stopped (killed, or failed on a bad line) can be run
+// again on the same file: the records its committed chunks stored are
+// skipped and the rest are added. The archive remembers which file it was
+// imported from by the SHA-256 of the file's first line; a file with
+// another first line, or any file once the archive holds snapshots (a
+// crawl or a WARC import stored pages, whose snapshot ids the file's could
+// take), returns ErrNotEmpty.
 func (s *Store) ImportJSONL(ctx context.Context, r io.Reader) (ImportReport, error) {
 	var rep ImportReport
-	if err := s.requireEmpty(); err != nil {
+	empty, mark, err := s.importState()
+	if err != nil {
 		return rep, err
 	}
 	br := bufio.NewReaderSize(r, 1<<20)
 	line := 0
 	var batch []*importItem
+	// checked: the file may go into this archive (an empty one, or one
+	// this file's first line was imported into).
+	checked := false
+	check := func(first []byte) error {
+		checked = true
+		sum := sha256Sum(bytes.TrimSpace(first))
+		if empty {
+			mark = &sum
+			return nil
+		}
+		if mark == nil || *mark != sum {
+			return s.notEmpty()
+		}
+		return nil
+	}
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -75,6 +98,11 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader) (ImportReport, err
 			if err != nil {
 				return err
 			}
+			if empty {
+				if err := tx.Bucket(bucketMeta).Put(metaImportJSONL, encodeImportMark(*mark)); err != nil {
+					return err
+				}
+			}
 			for _, it := range batch {
 				ok, refs, err := importRecord(tx, c, it)
 				if err != nil {
@@ -92,6 +120,7 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader) (ImportReport, err
 		if err != nil {
 			return err
 		}
+		empty = false // the mark is written
 		rep.Records += got.Records
 		rep.Snapshots += got.Snapshots
 		rep.Skipped += got.Skipped
@@ -105,6 +134,11 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader) (ImportReport, err
 		b, err := br.ReadBytes('\n')
 		if len(bytes.TrimSpace(b)) > 0 {
 			line++
+			if !checked {
+				if err := check(b); err != nil {
+					return rep, err
+				}
+			}
 			batch = append(batch, &importItem{raw: b, line: line})
 			if len(batch) == importChunk {
 				if err := flush(); err != nil {
@@ -120,6 +154,9 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader) (ImportReport, err
 		if err != nil {
 			return rep, fmt.Errorf("archive: import: line %d: %w", line+1, err)
 		}
+	}
+	if !checked && !empty {
+		return rep, s.notEmpty()
 	}
 	if err := flush(); err != nil {
 		return rep, fmt.Errorf("archive: import: %w", err)
@@ -170,18 +207,36 @@ func (it *importItem) decode() {
 	}
 }
 
-// requireEmpty returns ErrNotEmpty unless the archive holds no snapshots
-// and no records.
-func (s *Store) requireEmpty() error {
-	return s.view(func(tx *bolt.Tx) error {
+// importState says whether the archive is empty (no snapshots, no
+// records) and, when it holds records only, the mark of the JSONL file
+// they were imported from (nil: none, or the archive holds snapshots).
+func (s *Store) importState() (empty bool, mark *[32]byte, err error) {
+	err = s.view(func(tx *bolt.Tx) error {
 		if k, _ := tx.Bucket(bucketSnapshots).Cursor().First(); k != nil {
-			return fmt.Errorf("archive: import into %s: %w (import into a new archive file)", s.path, ErrNotEmpty)
+			return nil
 		}
-		if k, _ := tx.Bucket(bucketRecords).Cursor().First(); k != nil {
-			return fmt.Errorf("archive: import into %s: %w (import into a new archive file)", s.path, ErrNotEmpty)
+		if k, _ := tx.Bucket(bucketRecords).Cursor().First(); k == nil {
+			empty = true
+			return nil
+		}
+		if v := tx.Bucket(bucketMeta).Get(metaImportJSONL); v != nil {
+			sum, err := decodeImportMark(v)
+			if err != nil {
+				return err
+			}
+			mark = &sum
 		}
 		return nil
 	})
+	if err != nil {
+		return false, nil, fmt.Errorf("archive: import into %s: %w", s.path, err)
+	}
+	return empty, mark, nil
+}
+
+// notEmpty is the error of an import the archive cannot take.
+func (s *Store) notEmpty() error {
+	return fmt.Errorf("archive: import into %s: %w (import into a new archive file, or run the same import again to finish it)", s.path, ErrNotEmpty)
 }
 
 // importRecord stores one exported record; false when its id is taken.

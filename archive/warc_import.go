@@ -4,13 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base32"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/newsarchive/newsarchive"
 	gowarc "github.com/nlnwa/gowarc/v3"
@@ -24,11 +27,22 @@ import (
 // identical-payload-digest with the body they refer to (found by SHA-256
 // payload digest, or by WARC-Refers-To within the same file). Request,
 // warcinfo and metadata records are not stored. Unlike ImportJSONL it may
-// add to an archive that is not empty.
+// add to an archive that is not empty: pages merge into its records as
+// fetches of a crawl do.
+//
+// A capture the archive already holds (same URL, requested URL, fetch
+// time, status and body) is skipped, so an import that was stopped can be
+// run again on the same file to store the rest, and a WARC imported twice
+// adds nothing the second time. Finding them reads every snapshot of an
+// archive that is not empty once, before the import starts.
 func (s *Store) ImportWARC(ctx context.Context, r io.Reader) (ImportReport, error) {
 	var rep ImportReport
 	if s.opts.ReadOnly {
 		return rep, fmt.Errorf("archive: import warc: %w", ErrReadOnly)
+	}
+	held, err := s.captures(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("archive: import warc: %w", err)
 	}
 	rd, err := gowarc.NewWarcFileReaderFromStream(r, 0,
 		gowarc.WithSyntaxErrorPolicy(gowarc.ErrWarn), gowarc.WithSpecViolationPolicy(gowarc.ErrWarn),
@@ -86,6 +100,10 @@ func (s *Store) ImportWARC(ctx context.Context, r io.Reader) (ImportReport, erro
 		if p == nil {
 			continue
 		}
+		if _, ok := held[captureOf(p.URL, p.RequestedURL, p.FetchedAt, p.Status, pageBodyHash(p))]; ok {
+			rep.Skipped++
+			continue
+		}
 		batch = append(batch, p)
 		size += len(p.Body)
 		if p.Status != 304 {
@@ -101,6 +119,52 @@ func (s *Store) ImportWARC(ctx context.Context, r io.Reader) (ImportReport, erro
 		return rep, fmt.Errorf("archive: import warc: %w", err)
 	}
 	return rep, nil
+}
+
+// capture identifies one fetch for a WARC import: the SHA-256 of its URL,
+// requested URL, fetch time, status and body hash, truncated (an archive's
+// worth of them is held in memory).
+type capture [16]byte
+
+func captureOf(url, requested string, at time.Time, status int, body [32]byte) capture {
+	h := sha256.New()
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(at.UTC().UnixNano()))
+	h.Write(n[:])
+	binary.BigEndian.PutUint64(n[:], uint64(status))
+	h.Write(n[:])
+	h.Write(body[:])
+	fmt.Fprintf(h, "%d:%s%s", len(url), url, requested)
+	var c capture
+	copy(c[:], h.Sum(nil))
+	return c
+}
+
+// pageBodyHash is the body hash a snapshot of p would hold: none for a 304
+// (whose snapshot refers to an earlier body) or an empty body.
+func pageBodyHash(p *newsarchive.Page) [32]byte {
+	if p.Status == 304 || len(p.Body) == 0 {
+		return [32]byte{}
+	}
+	return sha256Sum(p.Body)
+}
+
+// captures returns the capture of every snapshot the archive holds.
+func (s *Store) captures(ctx context.Context) (map[capture]struct{}, error) {
+	held := map[capture]struct{}{}
+	err := s.scanChunks(ctx, bucketSnapshots, browseChunk, func(_ *bolt.Tx, id uint64, v []byte) (bool, error) {
+		snap, err := decodeSnapshot(v)
+		if err != nil {
+			return false, fmt.Errorf("snapshot %d: %w", id, err)
+		}
+		body := snap.BodyHash
+		if snap.Status == 304 || snap.BodyID == 0 || snap.RawLen == 0 {
+			body = [32]byte{}
+		}
+		held[captureOf(snap.URL, snap.RequestedURL, snap.FetchedAt, snap.Status, body)] = struct{}{}
+		return true, nil
+	}, func() error { return nil })
+	return held, err
 }
 
 // A WARC import commits every warcImportBatch pages or warcImportBytes of

@@ -31,9 +31,16 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if !bytes.Equal(bytes.TrimSpace(first), bytes.TrimSpace([]byte(again))) {
 		t.Errorf("JSONL round trip changed the records:\n%s\n---\n%s", first, again)
 	}
-	// Importing JSONL into an archive that is not empty is refused.
-	if _, stderr, code := runCLI(t, "import", "--archive", db2, jsonl); code != 1 || !strings.Contains(stderr, jsonl) {
-		t.Errorf("second import: exit %d, stderr %q", code, stderr)
+	// The same import run again (as after it was killed) adds nothing;
+	// JSONL into an archive of crawled snapshots is refused.
+	if stdout, stderr, code := runCLI(t, "import", "--archive", db2, jsonl); code != 0 || !strings.Contains(stdout, "0 records") {
+		t.Errorf("second import: exit %d: %s%s", code, stdout, stderr)
+	}
+	if again2, _, _ := runCLI(t, "export", "--archive", db2); again2 != again {
+		t.Errorf("second import changed the records:\n%s\n---\n%s", again, again2)
+	}
+	if _, stderr, code := runCLI(t, "import", "--archive", db, jsonl); code != 1 || !strings.Contains(stderr, jsonl) || !strings.Contains(stderr, "not empty") {
+		t.Errorf("import into a crawled archive: exit %d, stderr %q", code, stderr)
 	}
 
 	warc := filepath.Join(dir, "out.warc.gz")
@@ -43,6 +50,10 @@ func TestExportImportRoundTrip(t *testing.T) {
 	db3 := filepath.Join(dir, "from-warc.db")
 	if _, stderr, code := runCLI(t, "import", "--archive", db3, warc); code != 0 {
 		t.Fatalf("import warc: %s", stderr)
+	}
+	// Run again, it finds every capture already there.
+	if stdout, stderr, code := runCLI(t, "import", "--archive", db3, warc); code != 0 || !strings.Contains(stdout, "0 snapshots") {
+		t.Fatalf("import warc again: exit %d: %s%s", code, stdout, stderr)
 	}
 	s1, _, _ := runCLI(t, "stats", "--archive", db, "--json")
 	s3, _, _ := runCLI(t, "stats", "--archive", db3, "--json")

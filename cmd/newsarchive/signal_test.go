@@ -203,3 +203,86 @@ func TestExtractStopsOnSignal(t *testing.T) {
 		})
 	}
 }
+
+// TestImportResumesAfterKill kills an import that has committed two of its
+// chunks and is reading on; the same import run again finishes the job:
+// every record once, and the archive checks out.
+func TestImportResumesAfterKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the command as a process")
+	}
+	const records = 3000
+	dir := t.TempDir()
+	var lines []string
+	for i := range records {
+		lines = append(lines, fmt.Sprintf(`{"url":"https://news.example/story/%d","site":"news.example","isArticle":true,"headline":"Story %d","paragraphs":["%s"],"version":1}`,
+			i, i, strings.Repeat(fmt.Sprintf("Words of story %d. ", i), 20))+"\n")
+	}
+	full := filepath.Join(dir, "records.jsonl")
+	if err := os.WriteFile(full, []byte(strings.Join(lines, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The killed run reads a pipe, so the test knows how far it got.
+	fifo := filepath.Join(dir, "pipe.jsonl")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no named pipes: %v", err)
+	}
+	db := filepath.Join(dir, "import.db")
+	cmd := cliProcess(t.Context(), t, "import", "--archive", db, fifo)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A chunk is committed before the line after it is read: once the
+	// writes past line 2,000 return, more than a pipe's buffer (64 KiB) of
+	// lines after it is read, so two chunks are in the archive.
+	for _, l := range lines[:2600] {
+		if _, err := w.WriteString(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err == nil {
+		t.Fatalf("the import survived SIGKILL: %s", stderr.String())
+	}
+	w.Close()
+
+	statsRecords := func() int {
+		t.Helper()
+		stdout, stderr, code := runCLI(t, "stats", "--archive", db, "--json")
+		var st struct{ Records, Snapshots int }
+		if err := json.Unmarshal([]byte(stdout), &st); code != 0 || err != nil {
+			t.Fatalf("stats: exit %d, %v: %s", code, err, stderr)
+		}
+		return st.Records
+	}
+	if _, stderr, code := runCLI(t, "check", "--archive", db); code != 0 {
+		t.Fatalf("archive after SIGKILL: %s", stderr)
+	}
+	before := statsRecords()
+	t.Logf("the killed import stored %d records", before)
+	if before < 2000 || before >= records {
+		t.Fatalf("the killed import stored %d records, want two chunks' and not all %d", before, records)
+	}
+
+	stdout, errOut, code := runCLI(t, "import", "--archive", db, full)
+	if code != 0 {
+		t.Fatalf("import run again: exit %d: %s", code, errOut)
+	}
+	if want := fmt.Sprintf("%d records", records-before); !strings.Contains(stdout, want) {
+		t.Errorf("import run again: %q, want %s", stdout, want)
+	}
+	if got := statsRecords(); got != records {
+		t.Errorf("after the import ran again the archive holds %d records, want %d", got, records)
+	}
+	if _, stderr, code := runCLI(t, "check", "--archive", db); code != 0 {
+		t.Errorf("archive after the import ran again: %s", stderr)
+	}
+}
