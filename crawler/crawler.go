@@ -84,7 +84,8 @@ func New(opts Options) (*Crawler, error) {
 	return c, nil
 }
 
-// checkRedirect enforces MaxRedirects and AllowedHosts on every hop.
+// checkRedirect enforces MaxRedirects, AllowedHosts, robots.txt and the
+// hosts' politeness on every hop.
 func (c *Crawler) checkRedirect(req *http.Request, via []*http.Request) error {
 	if c.cfg.MaxRedirects == 0 {
 		return http.ErrUseLastResponse
@@ -102,6 +103,13 @@ func (c *Crawler) checkRedirect(req *http.Request, via []*http.Request) error {
 		r.loadRobots(r.keep, g, req.URL)
 		if !robotsAllowed(g, req.URL) {
 			return fmt.Errorf("%s: %w", req.URL, ErrRobotsDisallowed)
+		}
+	}
+	// A hop to another host waits for that host's slot and delay, as a
+	// fetch of it would.
+	if r := c.running.Load(); r != nil {
+		if st, ok := r.fetches.Load(via[0].Header.Get(fetchHeader)); ok {
+			return r.hop(st.(*fetchState), req.URL)
 		}
 	}
 	return nil
@@ -180,6 +188,11 @@ type run struct {
 	hints    map[uint64][]newsarchive.Hint // more hints for queued URLs
 	stats    Stats
 	retries  int
+
+	// fetches are the fetches in flight by their fetchHeader value, for
+	// checkRedirect to find the host slot a fetch holds.
+	fetches  sync.Map // string → *fetchState
+	fetchSeq atomic.Uint64
 }
 
 // start opens the frontier and finds the generation to work on.

@@ -33,7 +33,12 @@
 // and request starts spaced by Options.Delay, or by the host's robots.txt
 // Crawl-delay when that is longer (a host asking for more than
 // MaxCrawlDelay is skipped). Crawlers given the same Options.Hosts (the
-// jobs of one process) share each host's slots and spacing. robots.txt is
+// jobs of one process) share each host's slots and spacing. A redirect to
+// another host waits at that host's gate like a fetch of it, after giving
+// up the slot of the host it left (whose answer is in), so a fetch holds
+// one host's slot at a time and hosts that redirect to each other cannot
+// deadlock; a 429 or 5xx at the end of redirects pauses the host that gave
+// it. robots.txt is
 // obeyed (unless IgnoreRobots), at every hop of a redirect too, and so are
 // nofollow in <meta name="robots"> and X-Robots-Tag. A 429 (or
 // a 502, 503, 504) pauses the whole host for the Retry-After the server

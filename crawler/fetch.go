@@ -33,6 +33,10 @@ type fetchState struct {
 	body     []byte
 	skip     string    // why the body was not read
 	sent     time.Time // when the request was sent
+	// held is the gate whose slot the fetch holds: its first host's, then
+	// that of the host each redirect led to (see run.hop); nil when the
+	// Run stopped while a redirect waited for its host.
+	held *gate
 }
 
 // newCollector makes a colly collector that fetches through c.client and
@@ -177,7 +181,13 @@ func (r *run) work(it *item) outcome {
 	// slots, which bound the bodies held in memory and, with Parallelism,
 	// what a kill makes the next Run fetch again. Held through storing,
 	// the host's slot left the cores idle while commits waited for fsync.
-	st, dur, err := r.fetch(it)
+	st, dur, err := r.fetch(it, g)
+	if st.held == nil {
+		return outcome{} // stopped while a redirect waited for its host: as above
+	}
+	// From here on the host is the one that answered last, after any
+	// redirects.
+	g = st.held
 	// A 429/5xx keeps the slot until retry has paused the host: released
 	// first, it let a request waiting at the gate start before the pause.
 	backOff := retryable(st.status) && (err == nil || errors.Is(err, colly.ErrAbortedAfterHeaders))
@@ -234,12 +244,17 @@ func (r *run) work(it *item) outcome {
 	return outcome{fatal: r.markDone(it.URL)}
 }
 
-// fetch sends the request through colly.
-func (r *run) fetch(it *item) (*fetchState, time.Duration, error) {
-	st := &fetchState{it: it}
+// fetch sends the request through colly, holding the slot of g, its
+// host's gate; redirects may trade it for another host's (st.held).
+func (r *run) fetch(it *item, g *gate) (*fetchState, time.Duration, error) {
+	st := &fetchState{it: it, held: g}
 	ctx := colly.NewContext()
 	ctx.Put(stateKey, st)
+	id := strconv.FormatUint(r.fetchSeq.Add(1), 10)
+	r.fetches.Store(id, st)
+	defer r.fetches.Delete(id)
 	hdr := http.Header{}
+	hdr.Set(fetchHeader, id)
 	hdr.Set("User-Agent", r.cfg.UserAgent)
 	if it.Kind == kindPage || it.Kind == kindSeed {
 		hdr.Set("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")

@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -146,6 +147,30 @@ func (g *gate) setDelay(d time.Duration) {
 		g.delay = d
 	}
 	g.mu.Unlock()
+}
+
+// hop moves the host slot a fetch holds to the host of a redirect's next
+// hop, waiting there for a free slot and the host's delay like any request
+// to it. The slot of the host that answered the redirect is released
+// first: its request is over, and holding it while waiting for another
+// host would deadlock two hosts that redirect to each other. A hop back to
+// a host waits for it again. When r.ctx ends during the wait, hop returns
+// its error and the fetch holds no slot (st.held is nil).
+func (r *run) hop(st *fetchState, u *url.URL) error {
+	g := r.gates.get(u.Host)
+	if g == st.held {
+		return nil
+	}
+	if st.held != nil {
+		st.held.release()
+		st.held = nil
+	}
+	// Politeness runs on the wall clock, whatever Options.Now says.
+	if err := g.acquire(r.ctx, time.Now); err != nil {
+		return fmt.Errorf("%s: waiting for the host: %w", u, err)
+	}
+	st.held = g
+	return nil
 }
 
 // gates holds the gate of every host seen in a Run.

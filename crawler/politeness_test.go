@@ -771,3 +771,155 @@ func TestRetryBurstIsOneStrike(t *testing.T) {
 		t.Errorf("Stats %+v, want %d pages after one retry each\n%s", st, burst, logs.String())
 	}
 }
+
+// hostLoad counts one test server's requests in flight and when each
+// started.
+type hostLoad struct {
+	mu      sync.Mutex
+	now     int
+	max     int
+	starts  []time.Time
+	handler func(w http.ResponseWriter, r *http.Request)
+}
+
+func (h *hostLoad) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/robots.txt" {
+		http.NotFound(w, r)
+		return
+	}
+	h.mu.Lock()
+	h.now++
+	h.max = max(h.max, h.now)
+	h.starts = append(h.starts, time.Now())
+	h.mu.Unlock()
+	defer func() {
+		h.mu.Lock()
+		h.now--
+		h.mu.Unlock()
+	}()
+	time.Sleep(20 * time.Millisecond) // long enough for requests to overlap
+	h.handler(w, r)
+}
+
+// TestRedirectPoliteness: a redirect to another host waits for that host's
+// slot and delay like a fetch of it, and gives up the slot of the host it
+// left, so redirects back to the first host or between two hosts in both
+// directions do not deadlock.
+func TestRedirectPoliteness(t *testing.T) {
+	// Paths of both servers: /to/HOST/rest redirects to http://HOST/rest;
+	// "/" links to what links(host) says; anything else is an article.
+	tests := []struct {
+		name  string
+		seeds func(a, b string) []string
+		links func(self, a, b string) []string
+		delay time.Duration
+		pages int
+	}{
+		{
+			name:  "redirects into a host crawled directly",
+			seeds: func(a, b string) []string { return []string{"http://" + a + "/"} },
+			links: func(self, a, b string) []string {
+				var l []string
+				for i := range 6 {
+					l = append(l, fmt.Sprintf("/to/%s/page/r%d", b, i), fmt.Sprintf("http://%s/page/d%d", b, i))
+				}
+				return l
+			},
+			pages: 13,
+		},
+		{
+			name:  "redirects back to the first host",
+			seeds: func(a, b string) []string { return []string{"http://" + a + "/"} },
+			links: func(self, a, b string) []string {
+				var l []string
+				for i := range 4 {
+					l = append(l, fmt.Sprintf("/to/%s/to/%s/page/r%d", b, a, i), fmt.Sprintf("http://%s/page/d%d", b, i))
+				}
+				return l
+			},
+			pages: 9,
+		},
+		{
+			name:  "two hosts redirect to each other",
+			seeds: func(a, b string) []string { return []string{"http://" + a + "/", "http://" + b + "/"} },
+			links: func(self, a, b string) []string {
+				other := map[string]string{a: b, b: a}[self]
+				var l []string
+				for i := range 6 {
+					l = append(l, fmt.Sprintf("/to/%s/page/%d", other, i))
+				}
+				return l
+			},
+			pages: 14,
+		},
+		{
+			name:  "the target host's delay",
+			seeds: func(a, b string) []string { return []string{"http://" + a + "/"} },
+			links: func(self, a, b string) []string {
+				var l []string
+				for i := range 3 {
+					l = append(l, fmt.Sprintf("/to/%s/page/r%d", b, i), fmt.Sprintf("http://%s/page/d%d", b, i))
+				}
+				return l
+			},
+			delay: 100 * time.Millisecond,
+			pages: 7,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var a, b string
+			handler := func(w http.ResponseWriter, r *http.Request) {
+				if rest, ok := strings.CutPrefix(r.URL.Path, "/to/"); ok {
+					http.Redirect(w, r, "http://"+rest, http.StatusFound)
+					return
+				}
+				if r.URL.Path == "/" {
+					fmt.Fprint(w, article(0, tt.links(r.Host, a, b)...))
+					return
+				}
+				fmt.Fprint(w, article(1))
+			}
+			loadA, loadB := &hostLoad{handler: handler}, &hostLoad{handler: handler}
+			srvA, srvB := httptest.NewServer(loadA), httptest.NewServer(loadB)
+			t.Cleanup(srvA.Close)
+			t.Cleanup(srvB.Close)
+			a, b = srvA.Listener.Addr().String(), srvB.Listener.Addr().String()
+
+			sink := &memSink{}
+			o := testOptions(sink, tt.seeds(a, b)...)
+			o.AllowedHosts = []string{"127.0.0.1"} // both servers, on other ports
+			o.Parallelism = 1
+			o.Delay = tt.delay
+			c, err := New(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			st, err := c.Run(ctx)
+			if ctx.Err() != nil {
+				t.Fatalf("Run did not finish in 30s (deadlock?): %+v", st)
+			}
+			if err != nil || st.Pages != tt.pages || st.Errors != 0 {
+				t.Errorf("Run: %v, %+v; want %d pages, no errors", err, st, tt.pages)
+			}
+			for _, h := range []struct {
+				name string
+				load *hostLoad
+			}{{"first host", loadA}, {"other host", loadB}} {
+				h.load.mu.Lock()
+				if h.load.max > o.Parallelism {
+					t.Errorf("%s: %d requests in flight at once, Parallelism is %d", h.name, h.load.max, o.Parallelism)
+				}
+				for i := 1; i < len(h.load.starts); i++ {
+					// Less a little: the times are taken as requests arrive.
+					if gap := h.load.starts[i].Sub(h.load.starts[i-1]); gap < tt.delay-20*time.Millisecond {
+						t.Errorf("%s: request %d started %v after the previous one; Delay is %v", h.name, i, gap, tt.delay)
+					}
+				}
+				h.load.mu.Unlock()
+			}
+		})
+	}
+}

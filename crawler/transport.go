@@ -119,6 +119,11 @@ type capTransport struct {
 // before the request leaves.
 const feedHeader = "X-Newsarchive-Feed"
 
+// fetchHeader names the fetch a request (and every hop of its redirects)
+// belongs to, for checkRedirect. The header is removed before the request
+// leaves.
+const fetchHeader = "X-Newsarchive-Fetch"
+
 // maxFeedBytes is the sitemap protocol's limit on an uncompressed sitemap.
 const maxFeedBytes = 50 << 20
 
@@ -127,12 +132,14 @@ func (t *capTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("%s: %w", req.URL.Host, ErrPrivateAddress)
 	}
 	limit := t.max
-	if _, ok := req.Header[feedHeader]; ok {
+	_, feed := req.Header[feedHeader]
+	if _, fetch := req.Header[fetchHeader]; feed || fetch {
 		req = req.Clone(req.Context()) // a RoundTripper must not change its request
 		req.Header.Del(feedHeader)
-		if limit > 0 {
-			limit = max(limit, t.feedMax)
-		}
+		req.Header.Del(fetchHeader)
+	}
+	if feed && limit > 0 {
+		limit = max(limit, t.feedMax)
 	}
 	resp, err := t.next.RoundTrip(req)
 	if err != nil || resp.Body == nil {
