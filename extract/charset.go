@@ -18,8 +18,11 @@ func looksBinary(b []byte) bool {
 	if len(b) > 1024 {
 		b = b[:1024]
 	}
-	// A UTF-16 BOM is text, not binary.
+	// UTF-16 (with a BOM, or markup without one) is text, not binary.
 	if bytes.HasPrefix(b, []byte{0xFE, 0xFF}) || bytes.HasPrefix(b, []byte{0xFF, 0xFE}) {
+		return false
+	}
+	if _, ok := sniffUTF16(b); ok {
 		return false
 	}
 	bad := 0
@@ -34,19 +37,71 @@ func looksBinary(b []byte) bool {
 	return bad > len(b)/20+1
 }
 
+// sniffUTF16 recognises markup in UTF-16 without a byte-order mark: after
+// white space, "<" and then "!", "?", "/" or a letter, the first four
+// code units of the markup Latin-1 characters that are not controls (a
+// zero byte beside each: on the odd bytes for little-endian, the even ones
+// for big-endian), and no zero code unit in the first KiB. Markup starts
+// so; binary formats (PNG, gzip, PDF) and single-byte text do not.
+func sniffUTF16(b []byte) (encoding.Encoding, bool) {
+	b = b[:min(len(b), 1024)&^1]
+	n := len(b) / 2
+next:
+	for _, e := range []struct {
+		lo  int // index of the low byte in a code unit
+		end unicode.Endianness
+	}{{0, unicode.LittleEndian}, {1, unicode.BigEndian}} {
+		unit := func(i int) (lo, hi byte) { return b[2*i+e.lo], b[2*i+1-e.lo] }
+		i := 0
+		for ; i < n; i++ {
+			if lo, hi := unit(i); hi != 0 || !isSpaceByte(lo) {
+				break
+			}
+		}
+		if i+4 > n {
+			continue
+		}
+		for j := i; j < i+4; j++ {
+			if lo, hi := unit(j); hi != 0 || (lo < 0x20 && !isSpaceByte(lo)) || lo == 0x7F {
+				continue next
+			}
+		}
+		lt, _ := unit(i)
+		c, _ := unit(i + 1)
+		letter := c|0x20 >= 'a' && c|0x20 <= 'z'
+		if lt != '<' || !(letter || c == '!' || c == '?' || c == '/') {
+			continue
+		}
+		for j := range n {
+			if lo, hi := unit(j); lo == 0 && hi == 0 {
+				continue next
+			}
+		}
+		return unicode.UTF16(e.end, unicode.IgnoreBOM), true
+	}
+	return nil, false
+}
+
+// isSpaceByte reports whether c is HTML white space.
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
+
 // isHTML decides whether a body is an HTML document, from the declared
 // Content-Type and the bytes. As in WHATWG MIME sniffing, a body that
 // starts with an HTML tag is HTML even with a stray NUL or control byte
-// further on; a body in UTF-16 (with a byte-order mark) is searched for
-// markup as text.
+// further on; a body in UTF-16 (with a byte-order mark, or starting with
+// markup without one: see sniffUTF16) is searched for markup as text.
 func isHTML(header http.Header, body []byte) bool {
 	head := body
 	if len(head) > 64<<10 {
 		head = head[:64<<10]
 	}
+	// A cut through a surrogate pair decodes to U+FFFD: harmless here.
 	if bytes.HasPrefix(head, []byte{0xFE, 0xFF}) || bytes.HasPrefix(head, []byte{0xFF, 0xFE}) {
-		// A cut through a surrogate pair decodes to U+FFFD: harmless here.
 		if u, err := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder().Bytes(head[:len(head)&^1]); err == nil {
+			head = u
+		}
+	} else if enc, ok := sniffUTF16(head); ok {
+		if u, err := enc.NewDecoder().Bytes(head[:len(head)&^1]); err == nil {
 			head = u
 		}
 	}
@@ -97,9 +152,15 @@ func startsAsHTML(head []byte) bool {
 // A declaration that the bytes contradict is not believed: a body that is
 // valid UTF-8 with multi-byte sequences is read as UTF-8 whatever it says,
 // and a body declared UTF-8 that is not valid UTF-8 is read as
-// Windows-1252.
+// Windows-1252. UTF-16 without a byte-order mark is recognised by its
+// markup (sniffUTF16) when the header names no charset or names UTF-16.
 func decode(body []byte, contentType string) string {
-	enc, name, _ := charset.DetermineEncoding(body, contentType)
+	enc, name, certain := charset.DetermineEncoding(body, contentType)
+	if !certain || isUTF16(name) {
+		if e, ok := sniffUTF16(body); ok {
+			enc, name = e, "utf-16"
+		}
+	}
 	valid := utf8.Valid(body)
 	switch {
 	case name == "utf-8" && valid:

@@ -1,6 +1,9 @@
 package extract
 
 import (
+	"bytes"
+	"compress/gzip"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
@@ -47,6 +50,10 @@ func TestDecode(t *testing.T) {
 		{"declared utf-8, really latin-1", latin1(`<meta charset="utf-8"><p>Kléber à Noël</p>`), "text/html; charset=utf-8", "Kléber à Noël"},
 		{"undeclared latin-1", latin1(`<p>Kléber à Noël</p>`), "", "Kléber à Noël"},
 		{"utf-8 BOM", append([]byte("\xef\xbb\xbf"), "<p>Kléber</p>"...), "", "<p>Kléber</p>"},
+		// UTF-16 without a BOM is known by its markup.
+		{"utf-16le without BOM", []byte(utf16NoBOM(unicode.LittleEndian, "<!DOCTYPE html>\r\n<p>Kléber à Noël</p>")), "", "Kléber à Noël"},
+		{"utf-16be without BOM", []byte(utf16NoBOM(unicode.BigEndian, "\n  <html><p>Привет, мир</p>")), "text/html", "Привет, мир"},
+		{"utf-16be without BOM, declared utf-16", []byte(utf16NoBOM(unicode.BigEndian, "<p>Kléber à Noël</p>")), "text/html; charset=utf-16", "Kléber à Noël"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,6 +92,19 @@ func TestIsHTML(t *testing.T) {
 		{"utf-16le undeclared", "", utf16LE("<html><p>Kléber</p></html>"), true},
 		{"utf-16be undeclared", "", utf16BE("<!DOCTYPE html><p>Kléber</p>"), true},
 		{"utf-16 plain text", "", utf16LE("just words, no markup"), false},
+		// UTF-16 without a byte-order mark, known by its markup.
+		{"utf-16le without BOM", "", utf16NoBOM(unicode.LittleEndian, "<!DOCTYPE html><html><p>Kléber</p></html>"), true},
+		{"utf-16le without BOM, text/html", "text/html", utf16NoBOM(unicode.LittleEndian, "<html>\r\n<head><title>新闻</title>"), true},
+		{"utf-16be without BOM", "", utf16NoBOM(unicode.BigEndian, "\n<html lang=\"zh\"><p>新闻</p>"), true},
+		{"utf-16le without BOM, plain text", "", utf16NoBOM(unicode.LittleEndian, "just words, no markup"), false},
+		// Binary bodies stay refused, whatever they start with.
+		{"png undeclared", "", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00", false},
+		{"gzip of html undeclared", "", gzipped("<!doctype html><title>x</title><p>" + strings.Repeat("text ", 50)), false},
+		{"gzip of html declared html", "text/html", gzipped("<!doctype html><title>x</title>"), false},
+		{"pdf with a NUL", "", "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\x00\x00", false},
+		{"random bytes", "", randomBytes(4096), false},
+		{"binary that starts like utf-16", "", "<\x00h\x00t\x00m\x00l\x00>\x00\x00\x00\xff\x01\x02\x03\x04\x05\x06\x07\x08\x00", false},
+		{"utf-16 markup cut short", "", utf16NoBOM(unicode.LittleEndian, "<b>") + "\x00\x01\x02\x03", false},
 	}
 	for _, tt := range tests {
 		h := http.Header{}
@@ -105,6 +125,34 @@ func utf16With(e unicode.Endianness, s string) string {
 	b, err := unicode.UTF16(e, unicode.UseBOM).NewEncoder().Bytes([]byte(s))
 	if err != nil {
 		panic(err)
+	}
+	return string(b)
+}
+
+// utf16NoBOM encodes s as UTF-16 without a byte-order mark.
+func utf16NoBOM(e unicode.Endianness, s string) string {
+	b, err := unicode.UTF16(e, unicode.IgnoreBOM).NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// gzipped returns s compressed with gzip.
+func gzipped(s string) string {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte(s))
+	zw.Close()
+	return b.String()
+}
+
+// randomBytes returns n bytes of a fixed pseudo-random sequence.
+func randomBytes(n int) string {
+	r := rand.New(rand.NewPCG(1, 2))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
 	}
 	return string(b)
 }

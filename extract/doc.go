@@ -8,7 +8,8 @@
 // What it does, in order, on one parse of the document:
 //
 //   - decodes the body to UTF-8 (HTTP Content-Type, byte-order mark, meta
-//     charset, sniffing; a declaration the bytes contradict is ignored),
+//     charset, sniffing, UTF-16 without a byte-order mark known by its
+//     markup; a declaration the bytes contradict is ignored),
 //     and puts back text a server encoded twice ("â€™" for "’");
 //   - reads the metadata cascade: JSON-LD (NewsArticle and friends, inside
 //     @graph and arrays), Open Graph and article:* meta, Dublin Core,

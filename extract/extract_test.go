@@ -191,6 +191,8 @@ func TestErrors(t *testing.T) {
 		{"png", &newsarchive.Page{URL: "https://a.example/x.png", Header: http.Header{"Content-Type": {"image/png"}}, Body: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")}, extract.ErrNotHTML},
 		{"binary undeclared", &newsarchive.Page{URL: "https://a.example/x", Body: []byte("%PDF-1.4\x00\x01\x02\x03binary")}, extract.ErrNotHTML},
 		{"json", &newsarchive.Page{URL: "https://a.example/x", Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"a":1}`)}, extract.ErrNotHTML},
+		{"png undeclared", &newsarchive.Page{URL: "https://a.example/x", Body: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00")}, extract.ErrNotHTML},
+		{"gzip undeclared", &newsarchive.Page{URL: "https://a.example/x", Body: []byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xb3\xc9\x28\xc9\xcd\xb1\x03\x00")}, extract.ErrNotHTML},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -211,7 +213,8 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// TestOddBytes: a page in UTF-16 without a declared type, and a page
+// TestOddBytes: a page in UTF-16 (with or without a byte-order mark)
+// without a declared type, and a page
 // with stray NUL bytes, are HTML and give the record their UTF-8 original
 // gives.
 func TestOddBytes(t *testing.T) {
@@ -230,7 +233,13 @@ func TestOddBytes(t *testing.T) {
 		t.Fatal("no paragraph")
 	}
 	withNUL := slices.Concat(orig.Body[:i], []byte("\x00"), orig.Body[i:])
-	for name, body := range map[string][]byte{"utf-16": u16, "NUL": withNUL} {
+	bodies := map[string][]byte{"utf-16": u16, "NUL": withNUL}
+	for name, e := range map[string]unicode.Endianness{"utf-16le without BOM": unicode.LittleEndian, "utf-16be without BOM": unicode.BigEndian} {
+		if bodies[name], err = unicode.UTF16(e, unicode.IgnoreBOM).NewEncoder().Bytes(orig.Body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, body := range bodies {
 		p := *orig
 		p.Header, p.Body = http.Header{}, body
 		a, err := x.Extract(&p)
