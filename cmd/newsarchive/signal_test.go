@@ -238,9 +238,11 @@ func TestImportResumesAfterKill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A chunk is committed before the line after it is read: once the
-	// writes past line 2,000 return, more than a pipe's buffer (64 KiB) of
-	// lines after it is read, so two chunks are in the archive.
+	// A chunk is committed before the line after it is read. While the
+	// second chunk (line 2,000) commits, the import holds at most one
+	// pipe's read (64 KiB) of later lines and the pipe another 64 KiB: the
+	// 600 lines after it (over 300 KiB) are all written only once that
+	// commit is done.
 	for _, l := range lines[:2600] {
 		if _, err := w.WriteString(l); err != nil {
 			t.Fatal(err)
