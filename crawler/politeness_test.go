@@ -923,3 +923,65 @@ func TestRedirectPoliteness(t *testing.T) {
 		})
 	}
 }
+
+// TestStopWhileRedirectWaits: a Run stopped while a redirect waits for
+// its host's delay leaves the URL for the next Run, neither failed nor
+// done.
+func TestStopWhileRedirectWaits(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var b string
+	firstAsked := make(chan struct{}) // closed when B's seed is requested
+	var once sync.Once
+	srvA := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/r" {
+			http.NotFound(w, r)
+			return
+		}
+		// B's seed goes first, so the redirect waits for B's delay.
+		select {
+		case <-firstAsked:
+		case <-time.After(10 * time.Second):
+		}
+		time.AfterFunc(300*time.Millisecond, cancel)
+		http.Redirect(w, r, "http://"+b+"/target", http.StatusFound)
+	}))
+	t.Cleanup(srvA.Close)
+	srvB := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		if r.URL.Path == "/first" {
+			once.Do(func() { close(firstAsked) })
+		}
+		fmt.Fprint(w, article(1))
+	}))
+	t.Cleanup(srvB.Close)
+	b = srvB.Listener.Addr().String()
+
+	first := &memSink{}
+	o := testOptions(first, srvB.URL+"/first", srvA.URL+"/r")
+	o.AllowedHosts = []string{"127.0.0.1"} // both servers, on other ports
+	o.Parallelism = 1
+	o.Delay = 5 * time.Second // the redirect waits for B until the stop
+	o.Frontier = NewMemoryFrontier()
+	c, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.Run(ctx)
+	if !errors.Is(err, context.Canceled) || st.Errors != 0 {
+		t.Fatalf("stopped run: %+v, %v; want it cancelled without errors", st, err)
+	}
+	if got := first.paths(srvB.URL); !slices.Equal(got, []string{"/first"}) {
+		t.Fatalf("stopped run stored %q, want /first only", got)
+	}
+
+	second := &memSink{}
+	o.Sink, o.Delay = second, 0
+	st = mustRun(t, o)
+	if p := second.page(srvB.URL + "/target"); p == nil || p.RequestedURL != srvA.URL+"/r" {
+		t.Errorf("next run stored %q, want the redirect from %s/r (%+v)", second.paths(""), srvA.URL, st)
+	}
+}
