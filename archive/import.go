@@ -46,7 +46,7 @@ const importChunk = 1000
 // take), returns ErrNotEmpty.
 func (s *Store) ImportJSONL(ctx context.Context, r io.Reader) (ImportReport, error) {
 	var rep ImportReport
-	empty, mark, err := s.importState()
+	empty, snapshots, mark, err := s.importState()
 	if err != nil {
 		return rep, err
 	}
@@ -64,7 +64,7 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader) (ImportReport, err
 			return nil
 		}
 		if mark == nil || *mark != sum {
-			return s.notEmpty()
+			return s.notEmpty(snapshots)
 		}
 		return nil
 	}
@@ -156,7 +156,7 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader) (ImportReport, err
 		}
 	}
 	if !checked && !empty {
-		return rep, s.notEmpty()
+		return rep, s.notEmpty(snapshots)
 	}
 	if err := flush(); err != nil {
 		return rep, fmt.Errorf("archive: import: %w", err)
@@ -208,11 +208,12 @@ func (it *importItem) decode() {
 }
 
 // importState says whether the archive is empty (no snapshots, no
-// records) and, when it holds records only, the mark of the JSONL file
-// they were imported from (nil: none, or the archive holds snapshots).
-func (s *Store) importState() (empty bool, mark *[32]byte, err error) {
+// records), whether it holds snapshots, and, when it holds records only,
+// the mark of the JSONL file they were imported from (nil: none).
+func (s *Store) importState() (empty, snapshots bool, mark *[32]byte, err error) {
 	err = s.view(func(tx *bolt.Tx) error {
 		if k, _ := tx.Bucket(bucketSnapshots).Cursor().First(); k != nil {
+			snapshots = true
 			return nil
 		}
 		if k, _ := tx.Bucket(bucketRecords).Cursor().First(); k == nil {
@@ -229,14 +230,18 @@ func (s *Store) importState() (empty bool, mark *[32]byte, err error) {
 		return nil
 	})
 	if err != nil {
-		return false, nil, fmt.Errorf("archive: import into %s: %w", s.path, err)
+		return false, false, nil, fmt.Errorf("archive: import into %s: %w", s.path, err)
 	}
-	return empty, mark, nil
+	return empty, snapshots, mark, nil
 }
 
-// notEmpty is the error of an import the archive cannot take.
-func (s *Store) notEmpty() error {
-	return fmt.Errorf("archive: import into %s: %w (import into a new archive file, or run the same import again to finish it)", s.path, ErrNotEmpty)
+// notEmpty is the error of a JSONL import the archive cannot take.
+func (s *Store) notEmpty(snapshots bool) error {
+	why := "its records come from another file"
+	if snapshots {
+		why = "it holds snapshots"
+	}
+	return fmt.Errorf("archive: import into %s: %w: %s (import into a new archive file)", s.path, ErrNotEmpty, why)
 }
 
 // importRecord stores one exported record; false when its id is taken.
