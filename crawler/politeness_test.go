@@ -985,3 +985,45 @@ func TestStopWhileRedirectWaits(t *testing.T) {
 		t.Errorf("next run stored %q, want the redirect from %s/r (%+v)", second.paths(""), srvA.URL, st)
 	}
 }
+
+// TestRedirectBackOffPausesTarget: a 429 at the end of a redirect pauses
+// the host that answered it, not the one the URL named.
+func TestRedirectBackOffPausesTarget(t *testing.T) {
+	srvB := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	t.Cleanup(srvB.Close)
+	srvA := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		http.Redirect(w, r, srvB.URL+"/x", http.StatusFound)
+	}))
+	t.Cleanup(srvA.Close)
+	o := testOptions(&memSink{}, srvA.URL+"/r")
+	o.AllowedHosts = []string{"127.0.0.1"} // both servers, on other ports
+	o.MaxRetries = 0                       // the pause is set, no retry waits for it
+	o.Hosts = &Hosts{}
+	st := mustRun(t, o)
+	if st.Errors != 1 {
+		t.Errorf("Stats %+v, want the 429 as one error", st)
+	}
+	paused := func(srv *httptest.Server) bool {
+		l := o.Hosts.limit(srv.Listener.Addr().String(), 1)
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return time.Until(l.next) > 10*time.Second
+	}
+	if !paused(srvB) {
+		t.Error("the host that answered 429 is not paused")
+	}
+	if paused(srvA) {
+		t.Error("the host that redirected is paused for the 429 of another")
+	}
+}
