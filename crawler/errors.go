@@ -40,6 +40,10 @@ var (
 	// ErrRobotsDisallowed is the error of a fetch redirected to a URL that
 	// its host's robots.txt disallows; the URL counts as Skipped.
 	ErrRobotsDisallowed = errors.New("redirect to a URL disallowed by robots.txt")
+	// ErrHostLeftAlone is the error of a fetch redirected to a host the
+	// Run has stopped crawling (a Crawl-delay beyond MaxCrawlDelay, or
+	// 429/5xx answers in a row); the URL counts as Skipped.
+	ErrHostLeftAlone = errors.New("redirect to a host left alone for this run")
 	// ErrRetryBudget is the error of a fetch that still answered 429 or
 	// 502/503/504 when its retries (per URL or per run) were spent.
 	ErrRetryBudget = errors.New("retry budget spent")

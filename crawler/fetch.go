@@ -209,7 +209,7 @@ func (r *run) work(it *item) outcome {
 		}
 	}
 	switch {
-	case errors.Is(err, ErrRobotsDisallowed):
+	case errors.Is(err, ErrRobotsDisallowed), errors.Is(err, ErrHostLeftAlone):
 		r.skipped(it, err.Error())
 	case err != nil && !errors.Is(err, colly.ErrAbortedAfterHeaders):
 		var ne net.Error

@@ -155,11 +155,18 @@ func (g *gate) setDelay(d time.Duration) {
 // first: its request is over, and holding it while waiting for another
 // host would deadlock two hosts that redirect to each other. A hop back to
 // a host waits for it again. When r.ctx ends during the wait, hop returns
-// its error and the fetch holds no slot (st.held is nil).
+// its error and the fetch holds no slot (st.held is nil). A hop to a host
+// the Run left alone returns ErrHostLeftAlone, the fetch holding a slot.
 func (r *run) hop(st *fetchState, u *url.URL) error {
 	g := r.gates.get(u.Host)
 	if g == st.held {
 		return nil
+	}
+	// A host the Run stopped crawling is not fetched through a redirect
+	// either. The fetch keeps the slot it holds, which the caller
+	// releases as after any failed fetch.
+	if g.closed.Load() {
+		return fmt.Errorf("%s: %w", u, ErrHostLeftAlone)
 	}
 	if st.held != nil {
 		st.held.release()
@@ -170,6 +177,9 @@ func (r *run) hop(st *fetchState, u *url.URL) error {
 		return fmt.Errorf("%s: waiting for the host: %w", u, err)
 	}
 	st.held = g
+	if g.closed.Load() { // while we waited
+		return fmt.Errorf("%s: %w", u, ErrHostLeftAlone)
+	}
 	return nil
 }
 

@@ -1027,3 +1027,44 @@ func TestRedirectBackOffPausesTarget(t *testing.T) {
 		t.Error("the host that redirected is paused for the 429 of another")
 	}
 }
+
+// TestRedirectIntoHostLeftAlone: a host the Run has stopped crawling (its
+// robots.txt asks for a Crawl-delay beyond MaxCrawlDelay) is not fetched
+// through a redirect either; the redirected URL counts as skipped.
+func TestRedirectIntoHostLeftAlone(t *testing.T) {
+	var hits atomic.Int32
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			fmt.Fprint(w, "User-agent: *\nCrawl-delay: 3600\n")
+			return
+		}
+		hits.Add(1)
+		fmt.Fprint(w, article(1))
+	}))
+	t.Cleanup(slow.Close)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/robots.txt":
+			http.NotFound(w, r)
+		case "/":
+			fmt.Fprint(w, article(0, "/moved"))
+		default:
+			http.Redirect(w, r, slow.URL+"/story", http.StatusFound)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	sink := &memSink{}
+	o := testOptions(sink, srv.URL+"/")
+	o.AllowedHosts = []string{"127.0.0.1"} // both servers, on other ports
+	o.MaxCrawlDelay = time.Minute
+	st := mustRun(t, o)
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the host left alone served %d pages through a redirect", n)
+	}
+	if got := sink.paths(srv.URL); !slices.Equal(got, []string{"/"}) {
+		t.Errorf("pages %q, want / only", got)
+	}
+	if st.Skipped != 1 || st.Errors != 0 {
+		t.Errorf("Stats %+v, want the redirect skipped", st)
+	}
+}
