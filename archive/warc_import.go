@@ -100,14 +100,18 @@ func (s *Store) ImportWARC(ctx context.Context, r io.Reader) (ImportReport, erro
 		if p == nil {
 			continue
 		}
-		if _, ok := held[captureOf(p.URL, p.RequestedURL, p.FetchedAt, p.Status, pageBodyHash(p))]; ok {
+		var sum [32]byte // the body's hash, taken once
+		if p.Status != 304 {
+			sum = sha256Sum(p.Body)
+		}
+		if _, ok := held[captureOf(p.URL, p.RequestedURL, p.FetchedAt, p.Status, capturedBody(p, sum))]; ok {
 			rep.Skipped++
 			continue
 		}
 		batch = append(batch, p)
 		size += len(p.Body)
 		if p.Status != 304 {
-			pending[sha256Sum(p.Body)] = p.Body
+			pending[sum] = p.Body
 		}
 		if len(batch) == warcImportBatch || size >= warcImportBytes {
 			if err := flush(); err != nil {
@@ -140,13 +144,14 @@ func captureOf(url, requested string, at time.Time, status int, body [32]byte) c
 	return c
 }
 
-// pageBodyHash is the body hash a snapshot of p would hold: none for a 304
-// (whose snapshot refers to an earlier body) or an empty body.
-func pageBodyHash(p *newsarchive.Page) [32]byte {
+// capturedBody is the body hash a snapshot of p would hold, given the
+// hash of p's body: none for a 304 (whose snapshot refers to an earlier
+// body) or an empty body.
+func capturedBody(p *newsarchive.Page, sum [32]byte) [32]byte {
 	if p.Status == 304 || len(p.Body) == 0 {
 		return [32]byte{}
 	}
-	return sha256Sum(p.Body)
+	return sum
 }
 
 // captures returns the capture of every snapshot the archive holds.
