@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"flag"
 	"fmt"
 	"io"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/gocolly/colly/v2"
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/newsarchive/newsarchive"
 	"github.com/newsarchive/newsarchive/archive"
@@ -70,7 +72,9 @@ func pipelineURLs(base string, n int) []string {
 //   - colly-fetch: bare colly fetching the same URLs with a tuned
 //     transport, for reference;
 //   - ratio: extract-memory and pipeline run in pairs, the ratio taken
-//     within each pair.
+//     within each pair;
+//   - floor: what fetching, hashing and compressing each page cost beside
+//     extracting it, and the best ratio they leave the pipeline.
 //
 // Issue 6 asks pipeline ≥ 0.8 × extract-memory (pages/s). Run:
 //
@@ -151,26 +155,10 @@ func BenchmarkPipeline(b *testing.B) {
 		var n int64
 		var d, cpu time.Duration
 		for b.Loop() {
-			start, cpu0 := time.Now(), procstat.CPUTime()
-			c := colly.NewCollector(colly.Async(true), colly.AllowURLRevisit())
-			c.WithTransport(&http.Transport{MaxIdleConns: 100, MaxIdleConnsPerHost: *pipelineParallelism, IdleConnTimeout: 90 * time.Second})
-			if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: *pipelineParallelism}); err != nil {
-				b.Fatal(err)
-			}
-			var got int64
-			c.OnResponse(func(*colly.Response) { atomic.AddInt64(&got, 1) })
-			for _, u := range urls {
-				if err := c.Visit(u); err != nil {
-					b.Fatal(err)
-				}
-			}
-			c.Wait()
-			d += time.Since(start)
-			cpu += procstat.CPUTime() - cpu0
-			if int(got) != len(urls) {
-				b.Fatalf("colly fetched %d pages, want %d", got, len(urls))
-			}
-			n += got
+			pd, pcpu := collyFetchPass(b, urls)
+			d += pd
+			cpu += pcpu
+			n += int64(len(urls))
 		}
 		reportPipeline(b, n, d, cpu)
 	})
@@ -215,6 +203,49 @@ func BenchmarkPipeline(b *testing.B) {
 		inMemory.report(b, "extract-thread-ms/page")
 		inPipeline.report(b, "pipeline-extract-thread-ms/page")
 	})
+
+	// floor is what the pipeline cannot do without, priced side by side
+	// with extraction in each iteration: fetching each page from the
+	// in-process server (colly-fetch), hashing its body (SHA-256, the
+	// snapshot's BodyHash) and compressing it as the archive does (zstd's
+	// fastest level against a raw dictionary made of a page of the same
+	// site). best-ratio is the pipeline's ratio if everything else it does
+	// (bbolt, the frontier, link discovery, the records) cost nothing:
+	// extract / (extract + fetch + hash + compress), by CPU time.
+	b.Run("floor", func(b *testing.B) {
+		pages := fetchPages(b, urls)
+		ex := extract.New(extract.DefaultOptions()).Extract
+		enc, err := siteEncoder(pages[0].Body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		hash := func(p *newsarchive.Page) (*newsarchive.Article, error) {
+			_ = sha256.Sum256(p.Body)
+			return nil, nil
+		}
+		compress := func(p *newsarchive.Page) (*newsarchive.Article, error) {
+			_ = enc.EncodeAll(p.Body, make([]byte, 0, len(p.Body)/4+64))
+			return nil, nil
+		}
+		perPage := func(cpu time.Duration, n int) float64 { return cpu.Seconds() * 1000 / float64(n) }
+		var exMS, fetchMS, hashMS, zstdMS, best []float64
+		for b.Loop() {
+			_, e := extractPass(pages, ex)
+			_, f := collyFetchPass(b, urls)
+			_, h := extractPass(pages, hash)
+			_, z := extractPass(pages, compress)
+			exMS = append(exMS, perPage(e, len(pages)))
+			fetchMS = append(fetchMS, perPage(f, len(urls)))
+			hashMS = append(hashMS, perPage(h, len(pages)))
+			zstdMS = append(zstdMS, perPage(z, len(pages)))
+			best = append(best, float64(e)/float64(e+f+h+z))
+		}
+		b.ReportMetric(median(exMS), "extract-cpu-ms/page")
+		b.ReportMetric(median(fetchMS), "fetch-cpu-ms/page")
+		b.ReportMetric(median(hashMS), "sha256-cpu-ms/page")
+		b.ReportMetric(median(zstdMS), "zstd-cpu-ms/page")
+		b.ReportMetric(median(best), "best-ratio")
+	})
 }
 
 // extractPass extracts pages on GOMAXPROCS workers, as extract-memory
@@ -236,6 +267,44 @@ func extractPass(pages []*newsarchive.Page, ex func(*newsarchive.Page) (*newsarc
 	}
 	wg.Wait()
 	return time.Since(start), procstat.CPUTime() - cpu0
+}
+
+// collyFetchPass fetches urls with bare colly and a tuned transport, as
+// colly-fetch measures it, and returns the wall and CPU time it took.
+func collyFetchPass(b *testing.B, urls []string) (d, cpu time.Duration) {
+	start, cpu0 := time.Now(), procstat.CPUTime()
+	c := colly.NewCollector(colly.Async(true), colly.AllowURLRevisit())
+	c.WithTransport(&http.Transport{MaxIdleConns: 100, MaxIdleConnsPerHost: *pipelineParallelism, IdleConnTimeout: 90 * time.Second})
+	if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: *pipelineParallelism}); err != nil {
+		b.Fatal(err)
+	}
+	var got atomic.Int64
+	c.OnResponse(func(*colly.Response) { got.Add(1) })
+	for _, u := range urls {
+		if err := c.Visit(u); err != nil {
+			b.Fatal(err)
+		}
+	}
+	c.Wait()
+	d, cpu = time.Since(start), procstat.CPUTime()-cpu0
+	if int(got.Load()) != len(urls) {
+		b.Fatalf("colly fetched %d pages, want %d", got.Load(), len(urls))
+	}
+	return d, cpu
+}
+
+// siteEncoder returns a zstd encoder set up as the archive's for a site's
+// pages (archive/compress.go, archive/dicts.go): the fastest level, a
+// 512 KiB window, and a raw dictionary made of the site's first page (the
+// one a crawl from "/" fetches first), its first 96 KiB and last 32 KiB
+// when it is longer.
+func siteEncoder(first []byte) (*zstd.Encoder, error) {
+	dict := bytes.Clone(first)
+	if len(first) > 128<<10 {
+		dict = append(bytes.Clone(first[:96<<10]), first[len(first)-32<<10:]...)
+	}
+	return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)),
+		zstd.WithLowerEncoderMem(true), zstd.WithWindowSize(1<<19), zstd.WithEncoderDictRaw(1, dict))
 }
 
 // extractTimer sums the CPU time an extractor's calls take on their own
