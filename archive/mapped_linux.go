@@ -13,8 +13,12 @@ import (
 // map is shared and read-only: MADV_DONTNEED drops the process's mapping
 // of each page, never its contents, which the next access maps again
 // from the page cache or the file.
-func (s *Store) releaseMapped() {
-	err := s.view(func(tx *bolt.Tx) error {
+func (s *Store) releaseMapped() { releaseMappedWith(s, s.view) }
+
+// releaseMappedWith is releaseMapped in a read transaction of view: the
+// Store's, or bbolt's own while the Store closes.
+func releaseMappedWith(s *Store, view func(func(*bolt.Tx) error) error) {
+	err := view(func(tx *bolt.Tx) error {
 		addr, size := s.db.Info().Data, uintptr(tx.Size())
 		if addr == 0 || size == 0 {
 			return nil

@@ -274,15 +274,62 @@ func (s *Store) countPage(host string, blocks []uint64) error {
 	flush := c.pendingPages >= flushPages
 	c.mu.Unlock()
 	if flush {
-		return s.flushSites(s.update)
+		return s.flushSites(s.update, s.view)
 	}
 	return nil
 }
 
+// flushTxKeys bounds the block counts one transaction of a flush reads and
+// writes. A flush late in a big site's life counts thousands of blocks
+// spread over the whole bucket: in one transaction they mapped (and
+// rewrote) most of its leaves, 60–100 MB of the file on a 100,000-page
+// crawl, every 256 pages, which made the crawl's peak RSS. In transactions
+// of at most this many keys, with the mapped pages released after each
+// (see mapped.go), a flush maps a few MB at a time.
+const flushTxKeys = 256
+
+// flushPart is the share of one host's pending counts one transaction of
+// a flush writes: the host's page count with its first part.
+type flushPart struct {
+	host  string
+	first bool
+	fps   []uint64 // in order
+}
+
+// planFlush splits the pending counts of hosts (in order) into the parts
+// of transactions of at most flushTxKeys block counts each, keys in order.
+func planFlush(hosts []string, pending map[string]*siteDelta) [][]flushPart {
+	var txs [][]flushPart
+	var cur []flushPart
+	keys := 0
+	for _, host := range hosts {
+		fps := slices.Sorted(maps.Keys(pending[host].counts))
+		first := true
+		for {
+			if keys == flushTxKeys {
+				txs, cur, keys = append(txs, cur), nil, 0
+			}
+			n := min(len(fps), flushTxKeys-keys)
+			cur = append(cur, flushPart{host: host, first: first, fps: fps[:n]})
+			keys += n
+			fps, first = fps[n:], false
+			if len(fps) == 0 {
+				break
+			}
+		}
+	}
+	if len(cur) > 0 {
+		txs = append(txs, cur)
+	}
+	return txs
+}
+
 // flushSites writes the pending counts with update (the Store's, or
-// bbolt's own when the Store is closing). On failure they are put back, to
-// be written with the next flush.
-func (s *Store) flushSites(update func(func(*bolt.Tx) error) error) error {
+// bbolt's own when the Store is closing), in transactions of at most
+// flushTxKeys counts, releasing the mapped pages after each with view.
+// What a failed transaction (and those after it) would have written is
+// put back, to be written with the next flush.
+func (s *Store) flushSites(update, view func(func(*bolt.Tx) error) error) error {
 	c := s.sites
 	c.flushing.Lock()
 	defer c.flushing.Unlock()
@@ -293,69 +340,62 @@ func (s *Store) flushSites(update func(func(*bolt.Tx) error) error) error {
 	if len(pending) == 0 {
 		return nil
 	}
-	hosts := make([]string, 0, len(pending))
-	for h := range pending {
-		hosts = append(hosts, h)
-	}
-	slices.Sort(hosts) // keys in order: each bbolt page dirtied once
+	hosts := slices.Sorted(maps.Keys(pending)) // keys in order: each bbolt page dirtied once
+	txs := planFlush(hosts, pending)
 	written := map[string]map[uint64]int{}
-	err := update(func(tx *bolt.Tx) error {
-		clear(written)
-		sb, bb := tx.Bucket(bucketSites), tx.Bucket(bucketSiteBlocks)
-		for _, host := range hosts {
-			d := pending[host]
-			st := &site{}
-			if v := sb.Get(indexKey(host)); v != nil {
-				var err error
-				if st, err = decodeSite(v); err != nil {
+	learning := map[string]bool{} // decided by a host's first part
+	done := 0
+	var err error
+	for _, parts := range txs {
+		txWritten := map[string]map[uint64]int{}
+		err = update(func(tx *bolt.Tx) error {
+			clear(txWritten) // the transaction may run again
+			for _, part := range parts {
+				totals, err := s.flushPart(tx, part, pending[part.host], learning)
+				if err != nil {
 					return err
 				}
-			}
-			learning := st.Pages < learnPages
-			st.Pages += d.pages
-			if err := sb.Put(indexKey(host), encodeSite(st)); err != nil {
-				return err
-			}
-			fps := make([]uint64, 0, len(d.counts))
-			for fp := range d.counts {
-				fps = append(fps, fp)
-			}
-			slices.Sort(fps)
-			totals := map[uint64]int{}
-			for _, fp := range fps {
-				k := siteBlockKey(host, fp)
-				old := decodeCount(bb.Get(k))
-				if old == 0 && !learning && d.counts[fp] < minCachedCount {
-					continue // a new block once, late in the site's life: an article's own
-				}
-				n := old + d.counts[fp]
-				if err := bb.Put(k, encodeCount(n)); err != nil {
-					return err
-				}
-				if n >= minCachedCount {
-					totals[fp] = n
+				if txWritten[part.host] == nil {
+					txWritten[part.host] = totals
+				} else {
+					maps.Copy(txWritten[part.host], totals)
 				}
 			}
-			written[host] = totals
+			return nil
+		})
+		if err != nil {
+			break
 		}
-		return nil
-	})
+		done++
+		for host, totals := range txWritten {
+			if written[host] == nil {
+				written[host] = totals
+			} else {
+				maps.Copy(written[host], totals)
+			}
+		}
+		if len(txs) > 1 {
+			releaseMappedWith(s, view)
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if err != nil {
-		for host, d := range pending { // back, merged with what came since
-			cur := c.pending[host]
+	for _, parts := range txs[done:] { // back, merged with what came since
+		for _, part := range parts {
+			d := pending[part.host]
+			cur := c.pending[part.host]
 			if cur == nil {
-				c.pending[host] = d
-			} else {
-				cur.pages += d.pages
-				for fp, n := range d.counts {
-					cur.counts[fp] += n
-				}
+				cur = &siteDelta{counts: map[uint64]int{}}
+				c.pending[part.host] = cur
 			}
-			c.pendingPages += d.pages
+			if part.first {
+				cur.pages += d.pages
+				c.pendingPages += d.pages
+			}
+			for _, fp := range part.fps {
+				cur.counts[fp] += d.counts[fp]
+			}
 		}
-		return err
 	}
 	// The written totals (and what was counted since) are exact where the
 	// cache only knew the pending part (a block written once before):
@@ -386,7 +426,45 @@ func (s *Store) flushSites(update func(func(*bolt.Tx) error) error) error {
 			c.publish(host, p)
 		}
 	}
-	return nil
+	return err
+}
+
+// flushPart writes one part of a flush in tx and returns the totals it
+// wrote of the blocks counted on at least minCachedCount pages. learning
+// holds, per host, whether its site was still being learnt before the
+// flush: set by the host's first part, read by the others.
+func (s *Store) flushPart(tx *bolt.Tx, part flushPart, d *siteDelta, learning map[string]bool) (map[uint64]int, error) {
+	sb, bb := tx.Bucket(bucketSites), tx.Bucket(bucketSiteBlocks)
+	if part.first {
+		st := &site{}
+		if v := sb.Get(indexKey(part.host)); v != nil {
+			var err error
+			if st, err = decodeSite(v); err != nil {
+				return nil, err
+			}
+		}
+		learning[part.host] = st.Pages < learnPages
+		st.Pages += d.pages
+		if err := sb.Put(indexKey(part.host), encodeSite(st)); err != nil {
+			return nil, err
+		}
+	}
+	totals := map[uint64]int{}
+	for _, fp := range part.fps {
+		k := siteBlockKey(part.host, fp)
+		old := decodeCount(bb.Get(k))
+		if old == 0 && !learning[part.host] && d.counts[fp] < minCachedCount {
+			continue // a new block once, late in the site's life: an article's own
+		}
+		n := old + d.counts[fp]
+		if err := bb.Put(k, encodeCount(n)); err != nil {
+			return nil, err
+		}
+		if n >= minCachedCount {
+			totals[fp] = n
+		}
+	}
+	return totals, nil
 }
 
 // reset drops every cached profile; counts not yet written stay pending.

@@ -231,7 +231,7 @@ func (s *Store) Close() error {
 	var ferr error
 	if !s.opts.ReadOnly {
 		// The site counts still in memory (see sites.go).
-		ferr = s.flushSites(s.db.Update)
+		ferr = s.flushSites(s.db.Update, s.db.View)
 		close(s.stopRel)
 		<-s.relDone
 	}
