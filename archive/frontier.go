@@ -19,6 +19,10 @@ type Frontier struct {
 	s     *Store
 	job   []byte
 	group group
+
+	// dropping is held by the one lease at a time that may drop up to
+	// maxDropped visited copies; the others drop at most fewDropped.
+	dropping sync.Mutex
 }
 
 // group makes one transaction of the Frontier writes that wait while
@@ -279,16 +283,34 @@ func (f *Frontier) PeekRequest() ([]byte, error) {
 // LeaseRequest moves the oldest queued request to the end of the queue
 // and returns it, in one transaction, so a process killed at any moment
 // leaves it queued. Requests met at the head whose id(req) is visited, or
-// for which id returns false, are removed on the way (at most maxDropped
-// in one transaction, then in the next). It returns nil and no
+// for which id returns false, are removed on the way: by one lease at a
+// time, at most maxDropped in one transaction, then in the next (see
+// fewDropped). It returns nil and no
 // error when the queue is empty. Concurrent calls share their commits; id
 // runs inside the transaction, may run more than once for a request, and
 // must not keep req.
 func (f *Frontier) LeaseRequest(id func(req []byte) (uint64, bool)) ([]byte, error) {
+	held := false
+	defer func() {
+		if held {
+			f.dropping.Unlock()
+		}
+	}()
 	for {
-		out, more, err := f.lease(id)
+		budget := fewDropped
+		if held || f.dropping.TryLock() {
+			held, budget = true, maxDropped
+		}
+		out, more, err := f.lease(id, budget)
 		if err != nil || out != nil || !more {
 			return out, err
+		}
+		if !held {
+			// A long run of visited copies: wait for the lease dropping
+			// them, then drop what it left.
+			f.dropping.Lock()
+			held = true
+			continue
 		}
 		// Dropping a long run of copies reads queue leaves spread over
 		// the file, each fault mapping 64 KB around it: at the end of a
@@ -298,16 +320,25 @@ func (f *Frontier) LeaseRequest(id func(req []byte) (uint64, bool)) ([]byte, err
 }
 
 // maxDropped bounds the queued copies of visited requests one lease
-// transaction drops. At the end of a crawl the queue holds a copy of every
-// request leased since the crawl last went round it, all visited; dropped
-// in one transaction, those of a 100,000-page crawl made a transaction
-// that mapped hundreds of MB of the file (see LeaseRequest) and held every
-// emptied node until its commit.
+// drops in one transaction. At the end of a crawl the queue holds a copy
+// of every request leased since the crawl last went round it, all
+// visited; dropped in one transaction, those of a 100,000-page crawl made
+// a transaction that mapped hundreds of MB of the file (see LeaseRequest)
+// and held every emptied node until its commit.
 const maxDropped = 512
 
+// fewDropped bounds the copies the other leases drop, which share the
+// transaction: the Frontier commits the writes waiting at the time
+// together, and when each of a crawler's workers dropped maxDropped at
+// the end of a 100,000-page crawl, one transaction dropped ten thousand,
+// mapping 150-250 MB of the file. Within a crawl the visited copies at
+// the queue's head are few, and a lease that meets more waits for the
+// one dropping them.
+const fewDropped = 16
+
 // lease is one transaction of LeaseRequest: the request leased, or nil and
-// more when maxDropped copies were dropped and the queue goes on.
-func (f *Frontier) lease(id func(req []byte) (uint64, bool)) (out []byte, more bool, err error) {
+// more when budget copies were dropped and the queue goes on.
+func (f *Frontier) lease(id func(req []byte) (uint64, bool), budget int) (out []byte, more bool, err error) {
 	err = f.write("lease request", func(b *bolt.Bucket) error {
 		out, more = nil, false // the transaction may run again
 		q, visited := b.Bucket(frontierQueue), b.Bucket(frontierVisited)
@@ -318,16 +349,16 @@ func (f *Frontier) lease(id func(req []byte) (uint64, bool)) (out []byte, more b
 		var gone [][]byte
 		c := q.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if len(gone) == maxDropped {
+			if key, ok := id(v); ok && visited.Get(u64key(key)) == nil {
+				gone = append(gone, append([]byte(nil), k...))
+				out = append([]byte(nil), v...)
+				break
+			}
+			if len(gone) == budget {
 				more = true
 				break
 			}
 			gone = append(gone, append([]byte(nil), k...))
-			if key, ok := id(v); !ok || visited.Get(u64key(key)) != nil {
-				continue
-			}
-			out = append([]byte(nil), v...)
-			break
 		}
 		for _, k := range gone {
 			if err := q.Delete(k); err != nil {
