@@ -20,13 +20,14 @@ import (
 // its own paragraphs into "boilerplate".
 //
 // The counts are knowledge derived from the pages, not the pages: they are
-// gathered in memory and written to bucketSiteBlocks in one transaction
-// for every flushPages pages counted (and when the Store closes), keys in
-// order. Written with each page, the fingerprints of a page (dozens,
-// spread over the whole bucket) dirtied that many bbolt pages in every
-// commit: 200 KiB written per crawled page, half of all the archive wrote.
-// A crash loses at most the counts of the last flushPages pages, never a
-// snapshot or a record: the profile is a little less sure of itself.
+// gathered in memory and written to bucketSiteBlocks for every flushPages
+// pages counted (and when the Store closes), keys in order, in
+// transactions of at most flushTxKeys counts. Written with each page, the
+// fingerprints of a page (dozens, spread over the whole bucket) dirtied
+// that many bbolt pages in every commit: 200 KiB written per crawled page,
+// half of all the archive wrote. A crash loses at most the counts of the
+// last flushPages pages, never a snapshot or a record: the profile is a
+// little less sure of itself.
 //
 // The in-memory cache keeps, per host, the fingerprints counted on at
 // least minCachedCount pages (a block seen once says nothing about
