@@ -102,6 +102,9 @@ func (c *Crawler) checkRedirect(req *http.Request, via []*http.Request) error {
 		g := r.gates.get(req.URL.Host)
 		r.loadRobots(r.keep, g, req.URL)
 		if !robotsAllowed(g, req.URL) {
+			if g.robotsErr != nil {
+				return fmt.Errorf("%s: %w", req.URL, g.robotsErr)
+			}
 			return fmt.Errorf("%s: %w", req.URL, ErrRobotsDisallowed)
 		}
 	}

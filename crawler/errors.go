@@ -44,6 +44,10 @@ var (
 	// Run has stopped crawling (a Crawl-delay beyond MaxCrawlDelay, or
 	// 429/5xx answers in a row); the URL counts as Skipped.
 	ErrHostLeftAlone = errors.New("redirect to a host left alone for this run")
+	// ErrRobotsUnreachable is the error of a fetch of a host whose
+	// robots.txt could not be fetched for a network error (RFC 9309,
+	// 2.3.1.4: assume complete disallow); it wraps that error too.
+	ErrRobotsUnreachable = errors.New("robots.txt unreachable: host not crawled this run")
 	// ErrRetryBudget is the error of a fetch that still answered 429 or
 	// 502/503/504 when its retries (per URL or per run) were spent.
 	ErrRetryBudget = errors.New("retry budget spent")

@@ -162,7 +162,11 @@ func (r *run) work(it *item) outcome {
 	if !r.cfg.IgnoreRobots {
 		r.loadRobots(r.keep, g, u)
 		if !robotsAllowed(g, u) {
-			r.skipped(it, "robots.txt")
+			if g.robotsErr != nil {
+				r.fail(it, g.robotsErr)
+			} else {
+				r.skipped(it, "robots.txt")
+			}
 			return outcome{fatal: r.markDone(it.URL)}
 		}
 	}

@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -64,6 +65,7 @@ type gate struct {
 
 	robotsOnce sync.Once
 	robots     *robotstxt.Group // nil: everything allowed
+	robotsErr  error            // why robots.txt was unreachable: its pages fail with it
 	closed     atomic.Bool      // left alone for the rest of the Run
 	strikes    int              // 429/5xx answers in a row (see strike); under mu
 	struck     time.Time        // when the last strike was counted; under mu
@@ -216,10 +218,9 @@ type robotsFetch struct{}
 const maxRobotsBytes = 500 << 10
 
 // loadRobots fetches the robots.txt of u's host once per Run and applies its
-// Crawl-delay to the host's gate. A robots.txt that cannot be fetched allows
-// everything (the page fetch then fails on its own); a 4xx allows
-// everything; a 5xx or a 429 disallows everything for this Run (RFC 9309,
-// 2.3.1.4: the site could not say what it allows).
+// Crawl-delay to the host's gate. A 4xx allows everything; a 5xx or a 429,
+// or a network error, disallows everything for this Run (RFC 9309,
+// 2.3.1.4: the site could not say what it allows; see robotsUnreachable).
 func (r *run) loadRobots(ctx context.Context, g *gate, u *url.URL) {
 	g.robotsOnce.Do(func() {
 		ru := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
@@ -231,13 +232,13 @@ func (r *run) loadRobots(ctx context.Context, g *gate, u *url.URL) {
 		req.Header.Set("User-Agent", r.cfg.UserAgent)
 		resp, err := r.client.Do(req)
 		if err != nil {
-			r.cfg.log.Info("robots.txt not fetched", "url", ru.String(), "err", err)
+			r.robotsUnreachable(ctx, g, ru, err)
 			return
 		}
 		defer resp.Body.Close()
 		body, err := io.ReadAll(io.LimitReader(resp.Body, maxRobotsBytes))
 		if err != nil {
-			r.cfg.log.Info("robots.txt not read", "url", ru.String(), "err", err)
+			r.robotsUnreachable(ctx, g, ru, err)
 			return
 		}
 		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
@@ -270,6 +271,29 @@ func (r *run) loadRobots(ctx context.Context, g *gate, u *url.URL) {
 		g.setDelay(grp.CrawlDelay)
 		r.cfg.log.Info("robots.txt crawl-delay", "url", ru.String(), "delay", grp.CrawlDelay)
 	})
+}
+
+// robotsUnreachable handles a robots.txt that could not be fetched or read.
+// A network error (refused, reset, timed out, no such host) leaves the
+// file undefined, and RFC 9309 (2.3.1.4) has the crawler assume complete
+// disallow: the host is not crawled this Run, and its pages fail with
+// ErrRobotsUnreachable (errors, not skips: the host could not be reached,
+// which is what a job watching its errors wants to hear). Our own refusals
+// are not the site's doing: a private address is refused for its pages
+// too, with the error that says why, and a redirect we do not follow (too
+// many, or to a host not allowed) makes the file unavailable (2.3.1.2),
+// which allows everything. A Run being stopped fetches nothing more.
+func (r *run) robotsUnreachable(ctx context.Context, g *gate, ru *url.URL, err error) {
+	switch {
+	case ctx.Err() != nil:
+		return
+	case errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrTooManyRedirects), errors.Is(err, ErrRedirectNotAllowed):
+		r.cfg.log.Info("robots.txt not fetched: no rules", "url", ru.String(), "err", err)
+		return
+	}
+	g.robots = disallowAll(r.cfg.UserAgent)
+	g.robotsErr = fmt.Errorf("%s: %w: %w", ru, ErrRobotsUnreachable, err)
+	r.cfg.log.Warn("robots.txt unreachable: host not crawled this run", "url", ru.String(), "err", err)
 }
 
 // disallowAll returns a robots.txt group that disallows every path.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -561,23 +562,45 @@ func TestCrawlDelaySpacesRequests(t *testing.T) {
 
 // TestRobotsStatus: what a robots.txt answer that is not a file means. A
 // 4xx (but 429) means no rules; a 5xx or a 429 means the site cannot say,
-// so nothing is fetched from it this Run (RFC 9309, section 2.3.1.4).
+// so nothing is fetched from it this Run (RFC 9309, section 2.3.1.4), and
+// so does a network error, the host's pages then counting as errors. A
+// redirect loop makes the file unavailable (2.3.1.2): no rules.
 func TestRobotsStatus(t *testing.T) {
+	status := func(code int) http.HandlerFunc {
+		return func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(code) }
+	}
 	for _, tc := range []struct {
-		status    int
-		wantPages int
+		name                 string
+		robots               http.HandlerFunc
+		pages, errs, skipped int
 	}{
-		{http.StatusNotFound, 2},
-		{http.StatusForbidden, 2},
-		{http.StatusTooManyRequests, 0},
-		{http.StatusInternalServerError, 0},
-		{http.StatusServiceUnavailable, 0},
+		{"404", status(http.StatusNotFound), 2, 0, 0},
+		{"403", status(http.StatusForbidden), 2, 0, 0},
+		{"429", status(http.StatusTooManyRequests), 0, 0, 1},
+		{"500", status(http.StatusInternalServerError), 0, 0, 1},
+		{"503", status(http.StatusServiceUnavailable), 0, 0, 1},
+		{"connection reset", func(w http.ResponseWriter, _ *http.Request) {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				if tc, ok := conn.(*net.TCPConn); ok {
+					_ = tc.SetLinger(0) // a reset, not a clean close
+				}
+				conn.Close()
+			}
+		}, 0, 1, 0},
+		{"body cut short", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Length", "1000")
+			fmt.Fprint(w, "User-agent: *\n")
+		}, 0, 1, 0},
+		{"redirect loop", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/robots.txt", http.StatusFound)
+		}, 2, 0, 0},
 	} {
-		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			var pageHits atomic.Int32
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.URL.Path == "/robots.txt" {
-					w.WriteHeader(tc.status)
+					tc.robots(w, r)
 					return
 				}
 				pageHits.Add(1)
@@ -591,11 +614,11 @@ func TestRobotsStatus(t *testing.T) {
 			sink := &memSink{}
 			o := testOptions(sink, srv.URL+"/")
 			st := mustRun(t, o)
-			if st.Pages != tc.wantPages || int(pageHits.Load()) != tc.wantPages {
-				t.Errorf("robots.txt %d: %d pages emitted, %d fetched; want %d", tc.status, st.Pages, pageHits.Load(), tc.wantPages)
+			if st.Pages != tc.pages || int(pageHits.Load()) != tc.pages {
+				t.Errorf("%d pages emitted, %d fetched; want %d", st.Pages, pageHits.Load(), tc.pages)
 			}
-			if tc.wantPages == 0 && st.Skipped != 1 {
-				t.Errorf("robots.txt %d: Stats %+v, want the seed skipped", tc.status, st)
+			if st.Errors != tc.errs || st.Skipped != tc.skipped {
+				t.Errorf("Stats %+v, want %d errors and %d skipped", st, tc.errs, tc.skipped)
 			}
 		})
 	}
