@@ -47,8 +47,8 @@
 // budget still pauses the host); a host that asks for longer than
 // MaxRetryWait, or answers so MaxRetries+1 times in a row, is left alone
 // until the next Run, and so is a host whose robots.txt answers 5xx or
-// 429, or cannot be fetched for a network error (its URLs then fail with
-// ErrRobotsUnreachable).
+// 429, or cannot be fetched for a network error, tried twice (its URLs
+// then fail with ErrRobotsUnreachable).
 // Conditional requests (If-None-Match, If-Modified-Since) are sent when
 // Options.Validators knows the page; a 304 is emitted as a Page with Status
 // 304 and no body, and its links are followed from the body

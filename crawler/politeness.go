@@ -219,38 +219,39 @@ const maxRobotsBytes = 500 << 10
 
 // loadRobots fetches the robots.txt of u's host once per Run and applies its
 // Crawl-delay to the host's gate. A 4xx allows everything; a 5xx or a 429,
-// or a network error, disallows everything for this Run (RFC 9309,
-// 2.3.1.4: the site could not say what it allows; see robotsUnreachable).
+// or a network error that a retry after robotsRetryWait did not mend,
+// disallows everything for this Run (RFC 9309, 2.3.1.4: the site could not
+// say what it allows; see robotsUnreachable).
 func (r *run) loadRobots(ctx context.Context, g *gate, u *url.URL) {
 	g.robotsOnce.Do(func() {
 		ru := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
 		ctx := context.WithValue(ctx, robotsFetch{}, true)
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, ru.String(), nil)
-		if err != nil {
-			return
+		code, body, err := r.fetchRobots(ctx, ru)
+		if err != nil && !robotsNotTheSites(err) && ctx.Err() == nil {
+			// Once more after a pause: a connection reset or a timeout
+			// may pass, and without the file the host is not crawled at
+			// all this Run.
+			r.cfg.log.Info("robots.txt not fetched: trying again", "url", ru.String(), "err", err, "in", robotsRetryWait)
+			select {
+			case <-ctx.Done():
+			case <-time.After(robotsRetryWait):
+				code, body, err = r.fetchRobots(ctx, ru)
+			}
 		}
-		req.Header.Set("User-Agent", r.cfg.UserAgent)
-		resp, err := r.client.Do(req)
 		if err != nil {
 			r.robotsUnreachable(ctx, g, ru, err)
 			return
 		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(io.LimitReader(resp.Body, maxRobotsBytes))
-		if err != nil {
-			r.robotsUnreachable(ctx, g, ru, err)
-			return
-		}
-		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
+		if code >= 500 || code == http.StatusTooManyRequests {
 			// robotstxt.FromStatusAndBytes returns a "disallow all" for a
 			// 5xx, but one that only its TestAgent honours: FindGroup on
 			// it finds no group, which allows everything.
 			g.robots = disallowAll(r.cfg.UserAgent)
 			r.cfg.log.Warn("robots.txt answered an error: host not crawled this run",
-				"url", ru.String(), "status", resp.StatusCode)
+				"url", ru.String(), "status", code)
 			return
 		}
-		data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
+		data, err := robotstxt.FromStatusAndBytes(code, body)
 		if err != nil {
 			r.cfg.log.Info("robots.txt not parsed", "url", ru.String(), "err", err)
 			return
@@ -287,13 +288,43 @@ func (r *run) robotsUnreachable(ctx context.Context, g *gate, ru *url.URL, err e
 	switch {
 	case ctx.Err() != nil:
 		return
-	case errors.Is(err, ErrPrivateAddress), errors.Is(err, ErrTooManyRedirects), errors.Is(err, ErrRedirectNotAllowed):
+	case robotsNotTheSites(err):
 		r.cfg.log.Info("robots.txt not fetched: no rules", "url", ru.String(), "err", err)
 		return
 	}
 	g.robots = disallowAll(r.cfg.UserAgent)
 	g.robotsErr = fmt.Errorf("%s: %w: %w", ru, ErrRobotsUnreachable, err)
 	r.cfg.log.Warn("robots.txt unreachable: host not crawled this run", "url", ru.String(), "err", err)
+}
+
+// robotsNotTheSites reports whether a robots.txt fetch failed for one of
+// our own refusals rather than for the site or the network.
+func robotsNotTheSites(err error) bool {
+	return errors.Is(err, ErrPrivateAddress) || errors.Is(err, ErrTooManyRedirects) || errors.Is(err, ErrRedirectNotAllowed)
+}
+
+// robotsRetryWait is how long a robots.txt fetch that failed for a network
+// error waits before its one retry.
+const robotsRetryWait = 500 * time.Millisecond
+
+// fetchRobots fetches a robots.txt: its status and its first
+// maxRobotsBytes, or the error of the request or of reading the body.
+func (r *run) fetchRobots(ctx context.Context, ru *url.URL) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ru.String(), nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("User-Agent", r.cfg.UserAgent)
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRobotsBytes))
+	if err != nil {
+		return 0, nil, err
+	}
+	return resp.StatusCode, body, nil
 }
 
 // disallowAll returns a robots.txt group that disallows every path.

@@ -563,11 +563,29 @@ func TestCrawlDelaySpacesRequests(t *testing.T) {
 // TestRobotsStatus: what a robots.txt answer that is not a file means. A
 // 4xx (but 429) means no rules; a 5xx or a 429 means the site cannot say,
 // so nothing is fetched from it this Run (RFC 9309, section 2.3.1.4), and
-// so does a network error, the host's pages then counting as errors. A
-// redirect loop makes the file unavailable (2.3.1.2): no rules.
+// so does a network error that a retry does not mend, the host's pages
+// then counting as errors. A redirect loop makes the file unavailable
+// (2.3.1.2): no rules.
 func TestRobotsStatus(t *testing.T) {
 	status := func(code int) http.HandlerFunc {
 		return func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(code) }
+	}
+	reset := func(w http.ResponseWriter, _ *http.Request) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			if tc, ok := conn.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0) // a reset, not a clean close
+			}
+			conn.Close()
+		}
+	}
+	var answered atomic.Int32
+	resetOnce := func(w http.ResponseWriter, r *http.Request) {
+		if answered.Add(1) == 1 {
+			reset(w, r)
+			return
+		}
+		http.NotFound(w, r)
 	}
 	for _, tc := range []struct {
 		name                 string
@@ -579,15 +597,8 @@ func TestRobotsStatus(t *testing.T) {
 		{"429", status(http.StatusTooManyRequests), 0, 0, 1},
 		{"500", status(http.StatusInternalServerError), 0, 0, 1},
 		{"503", status(http.StatusServiceUnavailable), 0, 0, 1},
-		{"connection reset", func(w http.ResponseWriter, _ *http.Request) {
-			conn, _, err := w.(http.Hijacker).Hijack()
-			if err == nil {
-				if tc, ok := conn.(*net.TCPConn); ok {
-					_ = tc.SetLinger(0) // a reset, not a clean close
-				}
-				conn.Close()
-			}
-		}, 0, 1, 0},
+		{"connection reset", reset, 0, 1, 0},
+		{"connection reset once", resetOnce, 2, 0, 0}, // the retry gets a 404
 		{"body cut short", func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Length", "1000")
 			fmt.Fprint(w, "User-agent: *\n")
