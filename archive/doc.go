@@ -56,8 +56,11 @@
 // so a process killed at any moment leaves a consistent file. Put extracts
 // and compresses before its transaction; PutBatch does it in parallel
 // workers while its transaction files the pages already prepared (one
-// commit, one fsync for the batch). Concurrent Puts share their commits
-// through bbolt's Batch. Export reads in short transactions of a
+// commit, one fsync for the batch). Concurrent writes (Puts, the
+// Frontier's) share their commits: a group gathers for
+// Options.BatchDelay, as bbolt's Batch would, and commits in a writer's
+// goroutine, where a panic on a corrupt page becomes ErrCorrupt (see
+// group.go). Export reads in short transactions of a
 // few hundred records, so it streams in constant memory and does not hold
 // back a writer in the same process.
 //

@@ -16,34 +16,12 @@ import (
 // stopped crawl resumes where it stopped. Every change is committed before
 // the method returns. Safe for concurrent use.
 type Frontier struct {
-	s     *Store
-	job   []byte
-	group group
+	s   *Store
+	job []byte
 
 	// dropping is held by the one lease at a time that may drop up to
 	// maxDropped visited copies; the others drop at most fewDropped.
 	dropping sync.Mutex
-}
-
-// group makes one transaction of the Frontier writes that wait while
-// another is committing (group commit): a crawler's workers write the
-// Frontier several times per page, and each transaction costs an fsync,
-// while bbolt's Batch only joins writes that arrive within its short delay.
-type group struct {
-	mu      sync.Mutex
-	pending []*groupOp
-	leading bool // a caller is running transactions for the group
-}
-
-// groupOp is one write waiting for its transaction.
-type groupOp struct {
-	fn   func(b *bolt.Bucket) error
-	done chan groupResult
-}
-
-type groupResult struct {
-	err  error
-	lead bool // not run: the receiver leads the next transaction
 }
 
 // Frontier returns the crawl state of the named job (empty for the
@@ -77,79 +55,21 @@ func (f *Frontier) jobBucket(tx *bolt.Tx) (*bolt.Bucket, error) {
 }
 
 // write runs fn in a write transaction, together with the other writes
-// waiting at the time. fn may run more than once (bbolt's Batch retries,
-// a failed group is run again one by one): it must start afresh each time.
+// under way (the Store's group commit: a crawler's workers write the
+// Frontier several times per page, and each transaction costs an fsync).
+// fn may run more than once: it must start afresh each time.
 func (f *Frontier) write(what string, fn func(b *bolt.Bucket) error) error {
-	op := &groupOp{fn: fn, done: make(chan groupResult, 1)}
-	g := &f.group
-	g.mu.Lock()
-	g.pending = append(g.pending, op)
-	lead := !g.leading
-	g.leading = true
-	g.mu.Unlock()
-	var err error
-	for {
-		if lead {
-			f.lead()
-		}
-		r := <-op.done
-		if !r.lead {
-			err = r.err
-			break
-		}
-		lead = true
-	}
-	if err != nil {
-		return fmt.Errorf("archive: frontier %s: %s: %w", f.job, what, err)
-	}
-	return nil
-}
-
-// lead commits the writes pending now, the caller's among them, in one
-// transaction, and hands the lead to the first write that arrived since,
-// so no caller waits for more than its own transaction and the next.
-func (f *Frontier) lead() {
-	g := &f.group
-	g.mu.Lock()
-	ops := g.pending
-	g.pending = nil
-	g.mu.Unlock()
 	err := f.s.update(func(tx *bolt.Tx) error {
 		b, err := f.jobBucket(tx)
 		if err != nil {
 			return err
 		}
-		for _, op := range ops {
-			if err := op.fn(b); err != nil {
-				return err
-			}
-		}
-		return nil
+		return fn(b)
 	})
-	if err != nil && len(ops) > 1 {
-		// Find out whose write failed: one transaction each.
-		for _, op := range ops {
-			op.done <- groupResult{err: f.s.update(func(tx *bolt.Tx) error {
-				b, err := f.jobBucket(tx)
-				if err != nil {
-					return err
-				}
-				return op.fn(b)
-			})}
-		}
-	} else {
-		for _, op := range ops {
-			op.done <- groupResult{err: err}
-		}
+	if err != nil {
+		return fmt.Errorf("archive: frontier %s: %s: %w", f.job, what, err)
 	}
-	g.mu.Lock()
-	if len(g.pending) > 0 {
-		// It stays pending: its lead() runs it with the others.
-		g.pending[0].done <- groupResult{lead: true}
-	} else {
-		g.leading = false
-	}
-	g.mu.Unlock()
+	return nil
 }
 
 func (f *Frontier) read(what string, fn func(b *bolt.Bucket) error) error {
@@ -328,8 +248,8 @@ func (f *Frontier) LeaseRequest(id func(req []byte) (uint64, bool)) ([]byte, err
 const maxDropped = 512
 
 // fewDropped bounds the copies the other leases drop, which share the
-// transaction: the Frontier commits the writes waiting at the time
-// together, and when each of a crawler's workers dropped maxDropped at
+// transaction: the Store commits the writes under way together (see
+// group.go), and when each of a crawler's workers dropped maxDropped at
 // the end of a 100,000-page crawl, one transaction dropped ten thousand,
 // mapping 150-250 MB of the file. Within a crawl the visited copies at
 // the queue's head are few, and a lease that meets more waits for the

@@ -20,21 +20,24 @@ import (
 
 // Store is an open archive file. Its methods are safe for concurrent use.
 type Store struct {
-	db      *bolt.DB
-	path    string
-	opts    Options
-	log     *slog.Logger
-	now     func() time.Time
-	codec   *codec
-	sites   *siteCache
-	dicts   *dictState
-	writes  atomic.Int32  // Put calls inside a write transaction right now
-	stopRel chan struct{} // closed by Close: stops the releaser (see mapped.go)
-	relDone chan struct{} // closed when the releaser has stopped
-	chunks  atomic.Int64  // chunks read by long reads (see chunkRead)
-	closed  atomic.Bool
-	mu      sync.Mutex   // serialises Close
-	puts    sync.RWMutex // held (read) by Put and PutBatch, so Close waits for them
+	db     *bolt.DB
+	path   string
+	opts   Options
+	log    *slog.Logger
+	now    func() time.Time
+	codec  *codec
+	sites  *siteCache
+	dicts  *dictState
+	writes atomic.Int32 // writes waiting for or inside a transaction right now
+	group  group        // writes waiting for the next transaction (see group.go)
+	// batchDelay is how long a group of writes gathers (Options.BatchDelay).
+	batchDelay time.Duration
+	stopRel    chan struct{} // closed by Close: stops the releaser (see mapped.go)
+	relDone    chan struct{} // closed when the releaser has stopped
+	chunks     atomic.Int64  // chunks read by long reads (see chunkRead)
+	closed     atomic.Bool
+	mu         sync.Mutex   // serialises Close
+	puts       sync.RWMutex // held (read) by Put and PutBatch, so Close waits for them
 	// cpu bounds the pages being extracted and compressed at once to the
 	// CPUs, however many goroutines call Put: more would only take turns
 	// on the cores while each holds its working memory (a parsed page is
@@ -81,12 +84,11 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, openError(path, opts.Timeout, err)
 	}
-	db.MaxBatchDelay = opts.BatchDelay
-	if db.MaxBatchDelay <= 0 {
-		db.MaxBatchDelay = 2 * time.Millisecond
-	}
 	s := &Store{db: db, path: path, opts: opts, log: opts.Logger, now: opts.Now,
-		cpu: make(chan struct{}, runtime.GOMAXPROCS(0))}
+		cpu: make(chan struct{}, runtime.GOMAXPROCS(0)), batchDelay: opts.BatchDelay}
+	if s.batchDelay <= 0 {
+		s.batchDelay = 2 * time.Millisecond
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -257,10 +259,10 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) (err error) {
 	return s.db.View(fn)
 }
 
-// update runs fn in a write transaction. When other Puts are writing at the
-// same time it goes through db.Batch so their commits (and fsyncs) are
-// shared; alone it commits at once. fn must be idempotent: Batch may run it
-// again after another function of the batch failed.
+// update runs fn in a write transaction. When other writes are under way
+// it joins their group (see group.go), so their commits (and fsyncs) are
+// shared; alone it commits at once. fn must be idempotent: it may run
+// again after another write of its group failed.
 func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
 	if s.closed.Load() {
 		return ErrClosed
@@ -271,9 +273,9 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
 	n := s.writes.Add(1)
 	defer s.writes.Add(-1)
 	full := func(tx *bolt.Tx) (err error) {
-		// bbolt panics on some corrupt pages. Recovered here, inside the
-		// transaction function, the panic becomes an error: bbolt rolls the
-		// transaction back, and Batch does not re-panic in the caller.
+		// A panic on a corrupt page becomes an error here, inside the
+		// write's own function: its group is rolled back and run again
+		// one write at a time, and only this one fails.
 		defer func() {
 			if r := recover(); r != nil {
 				err = fmt.Errorf("archive: %s: %w: %v", s.path, ErrCorrupt, r)
@@ -294,16 +296,9 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
 		return fn(tx)
 	}
 	if n > 1 {
-		return s.db.Batch(full)
+		return s.commitGrouped(full)
 	}
-	// Alone, the commit (which may read pages to rebalance) runs in this
-	// goroutine too: a panic there is also reported.
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("archive: %s: %w: %v", s.path, ErrCorrupt, r)
-		}
-	}()
-	return s.db.Update(full)
+	return s.commit(full)
 }
 
 // Stats are the archive's totals.
