@@ -1,6 +1,8 @@
 package crawler
 
 import (
+	"compress/flate"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -227,19 +229,20 @@ func (r *run) loadRobots(ctx context.Context, g *gate, u *url.URL) {
 		ru := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
 		ctx := context.WithValue(ctx, robotsFetch{}, true)
 		code, body, err := r.fetchRobots(ctx, ru)
-		if err != nil && !robotsNotTheSites(err) && ctx.Err() == nil {
+		if err != nil && !robotsNotTheSites(err) && r.ctx.Err() == nil {
 			// Once more after a pause: a connection reset or a timeout
 			// may pass, and without the file the host is not crawled at
-			// all this Run.
+			// all this Run. (ctx is not cancelled with the Run: a Run
+			// being stopped tries no more.)
 			r.cfg.log.Info("robots.txt not fetched: trying again", "url", ru.String(), "err", err, "in", robotsRetryWait)
 			select {
-			case <-ctx.Done():
+			case <-r.ctx.Done():
 			case <-time.After(robotsRetryWait):
 				code, body, err = r.fetchRobots(ctx, ru)
 			}
 		}
 		if err != nil {
-			r.robotsUnreachable(ctx, g, ru, err)
+			r.robotsUnreachable(g, ru, err)
 			return
 		}
 		if code >= 500 || code == http.StatusTooManyRequests {
@@ -283,10 +286,11 @@ func (r *run) loadRobots(ctx context.Context, g *gate, u *url.URL) {
 // are not the site's doing: a private address is refused for its pages
 // too, with the error that says why, and a redirect we do not follow (too
 // many, or to a host not allowed) makes the file unavailable (2.3.1.2),
-// which allows everything. A Run being stopped fetches nothing more.
-func (r *run) robotsUnreachable(ctx context.Context, g *gate, ru *url.URL, err error) {
+// which allows everything; so does a body that does not decode. A Run
+// being stopped fetches nothing more.
+func (r *run) robotsUnreachable(g *gate, ru *url.URL, err error) {
 	switch {
-	case ctx.Err() != nil:
+	case r.ctx.Err() != nil:
 		return
 	case robotsNotTheSites(err):
 		r.cfg.log.Info("robots.txt not fetched: no rules", "url", ru.String(), "err", err)
@@ -298,9 +302,12 @@ func (r *run) robotsUnreachable(ctx context.Context, g *gate, ru *url.URL, err e
 }
 
 // robotsNotTheSites reports whether a robots.txt fetch failed for one of
-// our own refusals rather than for the site or the network.
+// our own refusals, or for a body that is no file (gzip that does not
+// decode), rather than for the site's server or the network.
 func robotsNotTheSites(err error) bool {
-	return errors.Is(err, ErrPrivateAddress) || errors.Is(err, ErrTooManyRedirects) || errors.Is(err, ErrRedirectNotAllowed)
+	var corrupt flate.CorruptInputError
+	return errors.Is(err, ErrPrivateAddress) || errors.Is(err, ErrTooManyRedirects) || errors.Is(err, ErrRedirectNotAllowed) ||
+		errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt)
 }
 
 // robotsRetryWait is how long a robots.txt fetch that failed for a network
@@ -321,6 +328,12 @@ func (r *run) fetchRobots(ctx context.Context, ru *url.URL) (int, []byte, error)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRobotsBytes))
+	if errors.Is(err, ErrBodyTooLarge) {
+		// Our own cap (Options.MaxBodyBytes), below maxRobotsBytes: the
+		// rules are what fits in it, as RFC 9309 (2.5) has a crawler
+		// parse what it read up to its limit.
+		err = nil
+	}
 	if err != nil {
 		return 0, nil, err
 	}

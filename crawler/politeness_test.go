@@ -587,25 +587,35 @@ func TestRobotsStatus(t *testing.T) {
 		}
 		http.NotFound(w, r)
 	}
+	long := "User-agent: *\nDisallow: /a\n" + strings.Repeat("# a comment to make the file long\n", 2000)
 	for _, tc := range []struct {
 		name                 string
 		robots               http.HandlerFunc
 		pages, errs, skipped int
+		maxBody              int64 // Options.MaxBodyBytes, when not 0
 	}{
-		{"404", status(http.StatusNotFound), 2, 0, 0},
-		{"403", status(http.StatusForbidden), 2, 0, 0},
-		{"429", status(http.StatusTooManyRequests), 0, 0, 1},
-		{"500", status(http.StatusInternalServerError), 0, 0, 1},
-		{"503", status(http.StatusServiceUnavailable), 0, 0, 1},
-		{"connection reset", reset, 0, 1, 0},
-		{"connection reset once", resetOnce, 2, 0, 0}, // the retry gets a 404
+		{"404", status(http.StatusNotFound), 2, 0, 0, 0},
+		{"403", status(http.StatusForbidden), 2, 0, 0, 0},
+		{"429", status(http.StatusTooManyRequests), 0, 0, 1, 0},
+		{"500", status(http.StatusInternalServerError), 0, 0, 1, 0},
+		{"503", status(http.StatusServiceUnavailable), 0, 0, 1, 0},
+		{"connection reset", reset, 0, 1, 0, 0},
+		{"connection reset once", resetOnce, 2, 0, 0, 0}, // the retry gets a 404
 		{"body cut short", func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Length", "1000")
 			fmt.Fprint(w, "User-agent: *\n")
-		}, 0, 1, 0},
+		}, 0, 1, 0, 0},
 		{"redirect loop", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/robots.txt", http.StatusFound)
-		}, 2, 0, 0},
+		}, 2, 0, 0, 0},
+		// Our own cap cuts the file: its rules are what fits (/a is out).
+		{"longer than MaxBodyBytes", func(w http.ResponseWriter, _ *http.Request) {
+			fmt.Fprint(w, long)
+		}, 1, 0, 1, 32 << 10},
+		{"gzip that does not decode", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Encoding", "gzip")
+			fmt.Fprint(w, "\x1f\x8b\x09 not a gzip stream")
+		}, 2, 0, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var pageHits atomic.Int32
@@ -624,6 +634,9 @@ func TestRobotsStatus(t *testing.T) {
 			t.Cleanup(srv.Close)
 			sink := &memSink{}
 			o := testOptions(sink, srv.URL+"/")
+			if tc.maxBody > 0 {
+				o.MaxBodyBytes = tc.maxBody
+			}
 			st := mustRun(t, o)
 			if st.Pages != tc.pages || int(pageHits.Load()) != tc.pages {
 				t.Errorf("%d pages emitted, %d fetched; want %d", st.Pages, pageHits.Load(), tc.pages)
