@@ -1,10 +1,12 @@
 package archive
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -77,5 +79,40 @@ func TestLeaseDropsFewWithoutTheToken(t *testing.T) {
 	}
 	if n, _ := f.QueueSize(); n != 1 {
 		t.Errorf("queue of %d after the lease, want its lease copy only", n)
+	}
+}
+
+// Writes that race Close get ErrClosed, also those of a group that was
+// gathering when the file closed.
+func TestWritesRacingCloseGetErrClosed(t *testing.T) {
+	for round := range 20 {
+		s, err := Open(filepath.Join(t.TempDir(), "a.db"), DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := s.Frontier("j")
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for w := range 8 {
+			wg.Go(func() {
+				for i := 0; ; i++ {
+					if err := f.AddRequest(fmt.Appendf(nil, "r%d-%d", w, i)); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		time.Sleep(5 * time.Millisecond)
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if !errors.Is(err, ErrClosed) {
+				t.Fatalf("round %d: a write racing Close: %v, want ErrClosed", round, err)
+			}
+		}
 	}
 }

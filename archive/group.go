@@ -1,11 +1,13 @@
 package archive
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // Group commit. A crawler's workers write the archive many times per page
@@ -116,5 +118,10 @@ func (s *Store) commit(fn func(tx *bolt.Tx) error) (err error) {
 			err = fmt.Errorf("archive: %s: %w: %v", s.path, ErrCorrupt, r)
 		}
 	}()
-	return s.db.Update(fn)
+	err = s.db.Update(fn)
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
+		// Close came while the group gathered: say it as the Store does.
+		return ErrClosed
+	}
+	return err
 }
