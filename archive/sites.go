@@ -356,11 +356,7 @@ func (s *Store) flushSites(update, view func(func(*bolt.Tx) error) error) error 
 				if err != nil {
 					return err
 				}
-				if txWritten[part.host] == nil {
-					txWritten[part.host] = totals
-				} else {
-					maps.Copy(txWritten[part.host], totals)
-				}
+				txWritten[part.host] = totals // a host has one part per transaction
 			}
 			return nil
 		})

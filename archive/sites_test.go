@@ -85,8 +85,13 @@ func TestPlanFlush(t *testing.T) {
 		var lastFP uint64
 		for i, parts := range txs {
 			keys := 0
+			inTx := map[string]bool{}
 			for _, part := range parts {
 				keys += len(part.fps)
+				if inTx[part.host] {
+					t.Errorf("%v: tx %d: two parts of %s (flushSites keeps one result per host and transaction)", sizes, i, part.host)
+				}
+				inTx[part.host] = true
 				if part.first {
 					firsts[part.host]++
 					if seen[part.host] != nil {
